@@ -1,0 +1,34 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { AppConfigModule } from './config/app-config.module.js';
+import type { Env } from './config/env.schema.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+
+export interface AppModuleOptions {
+  env: Env;
+  logger: Logger;
+  /** Extra feature modules: how tests (and embedders) add tasks without touching src/. */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Composes the worker. The only file that imports feature modules. */
+@Module({})
+export class AppModule {
+  static register({ env, logger, imports = [] }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggingModule.forRoot(logger),
+        RedisModule,
+        TasksModule,
+        HealthModule,
+        // Feature modules (leader, poller, clinical-ops) are added here, one line each.
+        ...imports,
+      ],
+    };
+  }
+}
