@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { RedisConnectionFactory } from './redis-connection.factory.js';
 import { REDIS_CLIENT } from './redis.constants.js';
 import { RedisHealthIndicator } from './redis.indicator.js';
@@ -6,6 +7,7 @@ import { RedisHealthIndicator } from './redis.indicator.js';
 /** Redis connections for every module; REDIS_CLIENT is null in embedded mode. */
 @Global()
 @Module({
+  imports: [TerminusModule],
   providers: [
     RedisConnectionFactory,
     {
