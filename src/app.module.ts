@@ -4,6 +4,7 @@ import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { PollerModule } from './poller/poller.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
@@ -26,6 +27,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        PollerModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,
       ],

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Redis } from 'ioredis';
+import type { Env } from '../../config/env.schema.js';
+import { REDIS_CLIENT } from '../../redis/redis.constants.js';
+import { LuaScript } from '../lua-script.js';
+import type { PatientMessage } from './patient-message.schema.js';
+
+/** KEYS: marker, inbox stream. ARGV: marker ttl ms, field, value, ... Returns the entry id or false. */
+const APPEND_ONCE = new LuaScript(`
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
+end
+return false
+`);
+
+/** How long a message id is remembered; redeliveries come within minutes, not days. */
+const DEDUPE_TTL_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Appends a patient message that needs review to the clinical-ops inbox
+ * stream, once per messageId (a marker key set NX in the same script as the
+ * XADD). Wire format: id, kind, priority, patientRef, receivedAt, payload
+ * (JSON of messageId, channel, sentAt, body), source.
+ */
+@Injectable()
+export class ClinicalInboxWriter {
+  private readonly stream: string;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    config: ConfigService<Env, true>,
+  ) {
+    this.stream = config.get('CLINICAL_OPS_INBOX_STREAM', { infer: true });
+  }
+
+  /** Resolves with the inbox entry id, or null when this message was already filed. */
+  async append(message: PatientMessage): Promise<string | null> {
+    if (!this.redis) throw new Error('clinical-ops inbox needs REDIS_URL');
+    const itemId = `patient-message:${message.messageId}`;
+    const fields = [
+      'id',
+      itemId,
+      'kind',
+      'patient-message',
+      'priority',
+      message.priority,
+      'patientRef',
+      message.patientRef,
+      'receivedAt',
+      new Date().toISOString(),
+      'payload',
+      JSON.stringify({
+        messageId: message.messageId,
+        channel: message.channel,
+        sentAt: message.sentAt,
+        body: message.body,
+      }),
+      'source',
+      'poller',
+    ];
+    const result = await APPEND_ONCE.run(
+      this.redis,
+      [`${this.stream}:seen:${itemId}`, this.stream],
+      [DEDUPE_TTL_MS, ...fields],
+    );
+    return typeof result === 'string' ? result : null;
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Payload of a `patient.message` entry. */
+export const patientMessageSchema = z.object({
+  messageId: z.string().min(1).max(200),
+  /** Opaque; never logged. */
+  patientRef: z.string().min(1).max(200),
+  channel: z.enum(['sms', 'email', 'portal', 'phone']),
+  /** Never logged. */
+  body: z.string(),
+  sentAt: z.iso.datetime({ offset: true }),
+  needsClinicalReview: z.boolean(),
+  priority: z.enum(['stat', 'urgent', 'routine']).default('routine'),
+});
+
+export type PatientMessage = z.infer<typeof patientMessageSchema>;
+
+/** "path: message; path: message" from a zod error, without the values. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
