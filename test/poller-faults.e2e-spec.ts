@@ -80,6 +80,7 @@ describe('MessagePoller under faults', () => {
 
     first.signal('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
+    await first.logs.waitFor(byMsg('all background tasks stopped'), 1_000);
     await first.logs.waitFor(byMsg('shutdown complete'), 1_000);
     const handledAtExit = await handledCount(redis);
     expect(handledAtExit).toBeLessThan(ids.length);

@@ -41,9 +41,18 @@ export class MessageBatchProcessor {
   ): Promise<BatchOutcome> {
     const n = entries.length;
     const results = new Array<Result | undefined>(n);
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.settings.handlerTimeoutMs);
-    const handlerSignal = AbortSignal.any([timeout.signal, drain]);
+    // One controller per batch, aborted by the batch's handler timeout or by the drain deadline.
+    // (Not AbortSignal.any: on Node 20 its dependants of a long-lived signal pile up.)
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.settings.handlerTimeoutMs);
+    const onDrain = (): void => controller.abort();
+    if (drain.aborted) onDrain();
+    else drain.addEventListener('abort', onDrain, { once: true });
+    const handlerSignal = controller.signal;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < n && !stop.aborted && !handlerSignal.aborted) {
@@ -63,9 +72,10 @@ export class MessageBatchProcessor {
       await Promise.race([Promise.all(workers), interrupted]);
     } finally {
       clearTimeout(timer);
+      drain.removeEventListener('abort', onDrain);
       if (onAbort) handlerSignal.removeEventListener('abort', onAbort);
     }
-    return this.summarize(entries, results, timeout.signal.aborted && !drain.aborted);
+    return this.summarize(entries, results, timedOut && !drain.aborted);
   }
 
   private summarize(
