@@ -67,6 +67,22 @@ describe('MessagePoller under faults', () => {
     expect((await request(`${worker.baseUrl}/health/live`)).status).toBe(200);
   });
 
+  it('comes back after redis-server restarts empty: recreates the group, loses nothing new', async () => {
+    const worker = await spawnWorker(server.url, 'w1', { POLLER_BLOCK_MS: '500' });
+    workers.push(worker);
+    await addMessages(redis, 100, 'before');
+    await waitForAllHandled(redis, 100);
+
+    await server.restart();
+    // Appended while the worker has not noticed yet: the group is recreated from the start.
+    await addMessages(redis, 100, 'after');
+    await worker.logs.waitFor(byMsg('consumer group missing'), 20_000);
+    const result = await waitForAllHandled(redis, 100);
+    expect(result.handled).toBe(100);
+    expect(await redis.sismember('test:handled', 'after-99')).toBe(1);
+    expect(worker.running).toBe(true);
+  });
+
   it('exits 0 on SIGTERM during processing; every message acked or still pending', async () => {
     const env = {
       RECORDING_DELAY_MS: '300',

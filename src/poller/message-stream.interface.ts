@@ -11,8 +11,12 @@ export interface MessageStream {
   readonly name: string;
   readonly group: string;
   readonly consumer: string;
-  /** Creates the group at the end of the stream (and the stream) unless it exists. */
-  ensureGroup(): Promise<void>;
+  /**
+   * Creates the group (and the stream) unless it exists, at the end of the
+   * stream by default; `from: 'start'` after the group vanished with its data,
+   * so entries appended since are not skipped.
+   */
+  ensureGroup(from?: 'end' | 'start'): Promise<void>;
   /** New entries for this consumer; waits up to `blockMs`; resolves [] at once when `signal` aborts. */
   readNew(count: number, blockMs: number, signal: AbortSignal): Promise<StreamEntry[]>;
   /**

@@ -32,6 +32,8 @@ export class PollerLoopRunner {
   private claimCursor = '0-0';
   private nextClaimAt = 0;
   private outageAttempts = 0;
+  /** The next batch, read while the current one is handled (only while there is a backlog). */
+  private prefetched: Promise<StreamEntry[]> | undefined;
 
   constructor(
     private readonly stream: MessageStream,
@@ -59,11 +61,14 @@ export class PollerLoopRunner {
           await this.iterate(drain.signal);
           this.recovered();
         } catch (error: unknown) {
+          this.prefetched = undefined;
           await this.recover(error);
         }
       }
     } finally {
       drain.dispose();
+      // A read still out resolves at once on the abort; what it delivered stays pending.
+      await this.prefetched?.catch(() => undefined);
       await this.acking;
       this.retries.clear();
     }
@@ -91,8 +96,19 @@ export class PollerLoopRunner {
       this.nextClaimAt = Date.now() + this.settings.claimIntervalMs;
       return;
     }
-    const wait = Math.min(blockMs, this.nextClaimAt - now, this.retries.nextDueIn(now) ?? blockMs);
-    const entries = await this.stream.readNew(batchSize, Math.max(1, wait), this.ctx.signal);
+    const wait = Math.max(
+      1,
+      Math.min(blockMs, this.nextClaimAt - now, this.retries.nextDueIn(now) ?? blockMs),
+    );
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    const entries = await (prefetched ?? this.stream.readNew(batchSize, wait, this.ctx.signal));
+    if (entries.length === batchSize && !this.ctx.signal.aborted) {
+      // Why: with a backlog, the next read's round trip overlaps this batch's handlers.
+      this.prefetched = this.stream.readNew(batchSize, wait, this.ctx.signal);
+      // Marked handled here; awaited (and its error dealt with) at the next iteration.
+      this.prefetched.catch(() => undefined);
+    }
     await this.handle(entries, drain);
   }
 
@@ -145,7 +161,9 @@ export class PollerLoopRunner {
     if (error instanceof StreamGroupMissingError) {
       this.log.warn('consumer group missing (Redis restarted empty?); creating it again');
       this.retries.clear();
-      await this.stream.ensureGroup().catch((e: unknown) => this.unavailable(e));
+      this.claimCursor = '0-0';
+      // From the start: whatever is in the stream now was appended after the data loss.
+      await this.stream.ensureGroup('start').catch((e: unknown) => this.unavailable(e));
       return;
     }
     await this.unavailable(error);

@@ -46,11 +46,15 @@ export class RedisMessageStream implements MessageStream {
     this.dlq = deadLetterStreamOf(options.stream);
   }
 
-  async ensureGroup(): Promise<void> {
-    // Why wait: at boot the shared connection may still be connecting, and it fails fast until ready.
-    await whenReady(this.redis, this.options.connectTimeoutMs);
+  async ensureGroup(from: 'end' | 'start' = 'end'): Promise<void> {
+    // Why wait: at boot the connections may still be connecting, and they fail fast until ready.
+    await Promise.all([
+      whenReady(this.redis, this.options.connectTimeoutMs),
+      whenReady(this.blocking, this.options.connectTimeoutMs),
+    ]);
     try {
-      await this.redis.xgroup('CREATE', this.name, this.group, '$', 'MKSTREAM');
+      const id = from === 'end' ? '$' : '0';
+      await this.redis.xgroup('CREATE', this.name, this.group, id, 'MKSTREAM');
     } catch (error: unknown) {
       if (error instanceof Error && error.message.startsWith('BUSYGROUP')) return;
       throw this.mapError(error, 'XGROUP CREATE');
