@@ -3,12 +3,9 @@ import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AppModule } from '../app.module.js';
 import { loadEnv } from '../config/load-env.js';
-import { TaskRegistry } from '../tasks/task.registry.js';
 import { createCaptureLogger } from '../../test/support/capture-logger.js';
-import { request } from '../../test/support/http.js';
 import { MessageHandler } from './message-handler.decorator.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
-import { byMsg } from '../../test/support/log-lines.js';
 import { DuplicateMessageHandlerError } from './poller.errors.js';
 
 @Injectable()
@@ -70,22 +67,5 @@ describe('MessageHandlerExplorer', () => {
   it('throws DuplicateMessageHandlerError at boot for two handlers of one type', async () => {
     ({ app } = await build([DuplicateModule]));
     await expect(app.init()).rejects.toThrow(DuplicateMessageHandlerError);
-  });
-
-  it('without REDIS_URL the poller warns once, stays up and says why in /health', async () => {
-    let logs;
-    ({ app, logs } = await build([]));
-    await app.listen(0, '127.0.0.1');
-    await logs.waitFor(byMsg('REDIS_URL is not set'));
-    const state = app.get(TaskRegistry).get('message-poller')?.state;
-    expect(state).toBe('running');
-    const health = await request(`${await app.getUrl()}/health`);
-    expect(health.body.details.tasks['message-poller'].details).toMatchObject({ mode: 'disabled' });
-    expect(logs.filter(byMsg('REDIS_URL is not set'))).toHaveLength(1);
-    const post = await request(`${await app.getUrl()}/messages`, {
-      method: 'POST',
-      body: { type: 'x', payload: {} },
-    });
-    expect(post.status).toBe(503);
   });
 });

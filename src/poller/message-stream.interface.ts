@@ -8,6 +8,8 @@ import type { DeadLetterInfo, StreamEntry, StreamLag } from './stream-entry.inte
  * group vanished (a Redis restarted without persistence).
  */
 export interface MessageStream {
+  /** `memory`: embedded mode, nothing survives a restart. */
+  readonly kind: 'redis' | 'memory';
   readonly name: string;
   readonly group: string;
   readonly consumer: string;

@@ -3,7 +3,6 @@ import { ConfigService } from '@nestjs/config';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
-import { abortableSleep } from '../tasks/abortable-sleep.js';
 import { BackgroundTask } from '../tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../tasks/background-task.interface.js';
 import { MessageBatchProcessor } from './message-batch.processor.js';
@@ -14,8 +13,8 @@ import { PollerLoopRunner } from './poller-loop.runner.js';
 import { pollerSettings, type PollerSettings } from './poller.settings.js';
 import { PollerStats } from './poller.stats.js';
 
-const DISABLED_REASON =
-  'REDIS_URL is not set: no stream to poll (embedded mode has no adapter yet)';
+const EMBEDDED_WARNING =
+  'REDIS_URL is not set: embedded mode, messages are kept in process memory only and lost on restart';
 
 /**
  * The message poller: one consumer (named INSTANCE_ID) of the group on every
@@ -38,10 +37,10 @@ export class MessagePoller implements BackgroundTaskHost {
   private readonly stats = new PollerStats();
   private readonly logger: Logger;
   private current: PollerLoopRunner | undefined;
-  private warnedDisabled = false;
+  private warnedEmbedded = false;
 
   constructor(
-    @Inject(MESSAGE_STREAM) private readonly stream: MessageStream | null,
+    @Inject(MESSAGE_STREAM) private readonly stream: MessageStream,
     private readonly handlers: MessageHandlerRegistry,
     config: ConfigService<Env, true>,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
@@ -51,10 +50,9 @@ export class MessagePoller implements BackgroundTaskHost {
   }
 
   async start(ctx: TaskContext): Promise<void> {
-    if (!this.stream) {
-      if (!this.warnedDisabled) ctx.logger.warn(DISABLED_REASON);
-      this.warnedDisabled = true;
-      return;
+    if (this.stream.kind === 'memory' && !this.warnedEmbedded) {
+      ctx.logger.warn(EMBEDDED_WARNING);
+      this.warnedEmbedded = true;
     }
     // Fails fast while Redis is down; the supervisor backs off and starts again.
     await this.stream.ensureGroup();
@@ -70,14 +68,6 @@ export class MessagePoller implements BackgroundTaskHost {
   }
 
   async run(ctx: TaskContext): Promise<void> {
-    if (!this.stream) {
-      // Idle until stopped; the heartbeat keeps the watchdog quiet.
-      while (!ctx.signal.aborted) {
-        ctx.heartbeat();
-        await abortableSleep(POLLER_STALL_TIMEOUT_MS / 3, ctx.signal);
-      }
-      return;
-    }
     const processor = new MessageBatchProcessor(
       this.stream,
       this.handlers,
@@ -93,8 +83,8 @@ export class MessagePoller implements BackgroundTaskHost {
   }
 
   async healthDetails(signal: AbortSignal): Promise<Record<string, unknown>> {
-    if (!this.stream) return { mode: 'disabled', reason: DISABLED_REASON };
     const base = {
+      mode: this.stream.kind === 'memory' ? 'embedded' : 'redis',
       consumer: this.stream.consumer,
       scheduledRetries: this.current?.scheduledRetries ?? 0,
       ...this.stats.toJSON(),

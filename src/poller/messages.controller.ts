@@ -23,7 +23,7 @@ export class MessagesController {
   private readonly logger: Logger;
 
   constructor(
-    @Inject(MESSAGE_STREAM) private readonly stream: MessageStream | null,
+    @Inject(MESSAGE_STREAM) private readonly stream: MessageStream,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ component: 'poller' });
@@ -44,8 +44,6 @@ export class MessagesController {
       );
       throw new BadRequestException({ statusCode: 400, message: 'invalid message', errors });
     }
-    if (!this.stream)
-      throw new ServiceUnavailableException('no stream: REDIS_URL is not configured');
     const { type, payload, id } = parsed.data;
     try {
       const entryId = await this.stream.append({

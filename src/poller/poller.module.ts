@@ -14,6 +14,7 @@ import type { MessageStream } from './message-stream.interface.js';
 import { MessagePoller } from './message.poller.js';
 import { MessagesController } from './messages.controller.js';
 import { MESSAGE_STREAM } from './poller.constants.js';
+import { InMemoryMessageStream } from './in-memory-message-stream.js';
 import { RedisMessageStream } from './redis-message-stream.js';
 
 /** Grace after a blocked read's BLOCK time before its connection is presumed dead. */
@@ -31,17 +32,23 @@ const READ_GRACE_EXTRA_MS = 1_000;
         redis: Redis | null,
         factory: RedisConnectionFactory,
         config: ConfigService<Env, true>,
-      ): MessageStream | null =>
-        redis
-          ? new RedisMessageStream(redis, factory.create('poller', 'blocking'), {
-              stream: config.get('POLLER_STREAM', { infer: true }),
-              group: config.get('POLLER_GROUP', { infer: true }),
-              consumer: config.get('INSTANCE_ID', { infer: true }),
-              connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
-              readGraceMs:
-                config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }) + READ_GRACE_EXTRA_MS,
-            })
-          : null,
+      ): MessageStream => {
+        const names = {
+          stream: config.get('POLLER_STREAM', { infer: true }),
+          group: config.get('POLLER_GROUP', { infer: true }),
+          consumer: config.get('INSTANCE_ID', { infer: true }),
+        };
+        // Embedded mode (REDIS_URL unset): the same interface, in process memory.
+        if (!redis) return new InMemoryMessageStream(names);
+        return new RedisMessageStream(redis, factory.create('poller', 'blocking'), {
+          stream: config.get('POLLER_STREAM', { infer: true }),
+          group: config.get('POLLER_GROUP', { infer: true }),
+          consumer: config.get('INSTANCE_ID', { infer: true }),
+          connectTimeoutMs: config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
+          readGraceMs:
+            config.get('REDIS_COMMAND_TIMEOUT_MS', { infer: true }) + READ_GRACE_EXTRA_MS,
+        });
+      },
     },
     MessageHandlerRegistry,
     MessageHandlerExplorer,

@@ -30,6 +30,7 @@ const MAX_PAGE = 1_000;
  * `blocking` connection; everything else over the shared command connection.
  */
 export class RedisMessageStream implements MessageStream {
+  readonly kind = 'redis';
   readonly name: string;
   readonly group: string;
   readonly consumer: string;

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Env } from '../../config/env.schema.js';
 import { REDIS_CLIENT } from '../../redis/redis.constants.js';
 import { LuaScript } from '../lua-script.js';
+import { UnrecoverableMessageError } from '../poller.errors.js';
 import type { PatientMessage } from './patient-message.schema.js';
 
 /** KEYS: marker, inbox stream. ARGV: marker ttl ms, field, value, ... Returns the entry id or false. */
@@ -36,7 +37,9 @@ export class ClinicalInboxWriter {
 
   /** Resolves with the inbox entry id, or null when this message was already filed. */
   async append(message: PatientMessage): Promise<string | null> {
-    if (!this.redis) throw new Error('clinical-ops inbox needs REDIS_URL');
+    // Retrying cannot help: dead-letter with the reason. (No in-memory inbox in embedded mode yet.)
+    if (!this.redis)
+      throw new UnrecoverableMessageError('the clinical-ops inbox needs REDIS_URL (embedded mode)');
     const itemId = `patient-message:${message.messageId}`;
     const fields = [
       'id',
