@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
+import { LeaderModule } from './leader/leader.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        LeaderModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,
       ],
