@@ -57,6 +57,8 @@ export class LeaderElectionService implements BackgroundTaskHost {
   private demotion: Promise<void> = Promise.resolve();
   private lastHolder: LeaseHolder | null = null;
   private wakeLoop: (() => void) | undefined;
+  /** A wake-up that came while the loop was not sleeping: the next sleep is skipped. */
+  private wakePending = false;
 
   constructor(
     @Inject(LEASE_STORE) private readonly store: LeaseStore,
@@ -111,7 +113,7 @@ export class LeaderElectionService implements BackgroundTaskHost {
     const renewEveryMs = this.config.get('LEADER_RENEW_INTERVAL_MS', { infer: true });
     const retryEveryMs = this.config.get('LEADER_RETRY_INTERVAL_MS', { infer: true });
     // Followers wake at once when the leader releases, instead of waiting for the retry period.
-    const unsubscribe = this.store.onReleased(() => this.wakeLoop?.());
+    const unsubscribe = this.store.onReleased(() => this.wake());
     try {
       while (!signal.aborted) {
         const term = this.term;
@@ -143,7 +145,12 @@ export class LeaderElectionService implements BackgroundTaskHost {
     }
     this.outage.succeeded();
     if (!grant) {
-      await this.readHolder().catch(() => undefined);
+      const holder = await this.readHolder().catch(() => null);
+      if (holder?.holderId === this.instanceId) {
+        // An acquire of ours that timed out here but ran in Redis later: no
+        // task ever acted on that term, so hand it back instead of waiting out its TTL.
+        await this.releaseQuietly({ token: holder.token, holderId: holder.holderId });
+      }
       return;
     }
     const term: Term = { grant, validUntilNs: sentNs + this.deadlineNs };
@@ -230,7 +237,7 @@ export class LeaderElectionService implements BackgroundTaskHost {
     this.demotion = this.settleLeaderOnlyTasks().then(() =>
       this.emit('lost', { token: term.grant.token, reason }),
     );
-    this.wakeLoop?.();
+    this.wake();
     return this.demotion;
   }
 
@@ -270,11 +277,19 @@ export class LeaderElectionService implements BackgroundTaskHost {
 
   /** Sleeps `ms`, or less when the task stops, leadership is lost, or the leader released. */
   private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return;
+    }
     const wake = new AbortController();
     this.wakeLoop = () => wake.abort();
-    const both = AbortSignal.any([signal, wake.signal]);
-    await abortableSleep(ms, both);
+    await abortableSleep(ms, AbortSignal.any([signal, wake.signal]));
     this.wakeLoop = undefined;
+  }
+
+  private wake(): void {
+    if (this.wakeLoop) this.wakeLoop();
+    else this.wakePending = true;
   }
 
   private emit(event: 'acquired', payload: LeadershipAcquiredEvent): void;
