@@ -1,4 +1,3 @@
-/* global performance */
 // One BullMQ Worker process for bench/poller.mjs. Args: redisUrl queue concurrency expected mode.
 // mode "throughput": no-op jobs; prints { ms } from run() to the expected-th completion.
 // mode "latency": prints { latencies } (job.data.t, the producer's wall time, to processor start).

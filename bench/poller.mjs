@@ -1,4 +1,3 @@
-/* global performance */
 // npm run bench:poller — throughput and latency of the message poller against a bare
 // ioredis consumer loop and BullMQ, all on one private redis-server in one run, so the
 // ratios hold on a noisy machine. Writes bench/results/poller.json.

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
+import { LeaderModule } from './leader/leader.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { PollerModule } from './poller/poller.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        LeaderModule,
         PollerModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,

@@ -1,10 +1,4 @@
-/** Longest delay setTimeout honours; a longer one fires after 1 ms (Node's TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * Resolves after `ms`, or at once (without throwing) when `signal` aborts. Leaves no timer behind.
- * An `ms` past setTimeout's range (e.g. Number.MAX_SAFE_INTEGER) waits for the abort only.
- */
+/** Resolves after `ms`, or at once (without throwing) when `signal` aborts. Leaves no timer behind. */
 export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted || ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
@@ -13,7 +7,15 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = ms <= MAX_TIMER_MS ? setTimeout(done, ms) : undefined;
+    const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Resolves when `signal` aborts (at once if it already has). No timer. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
