@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { InMemoryStreams } from '../src/embedded/in-memory-streams.js';
 import { InMemoryMessageStream } from '../src/poller/in-memory-message-stream.js';
 import type { MessageStream } from '../src/poller/message-stream.interface.js';
 import { RedisMessageStream } from '../src/poller/redis-message-stream.js';
@@ -22,7 +23,14 @@ afterAll(async () => {
 
 let streamNo = 0;
 const adapters: [string, () => Promise<MessageStream>][] = [
-  ['InMemoryMessageStream', () => Promise.resolve(new InMemoryMessageStream(names))],
+  [
+    'InMemoryMessageStream',
+    async () => {
+      const stream = new InMemoryMessageStream(new InMemoryStreams(), names);
+      await stream.ensureGroup();
+      return stream;
+    },
+  ],
   [
     'RedisMessageStream',
     async () => {

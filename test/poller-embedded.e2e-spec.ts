@@ -1,8 +1,9 @@
-import { Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AppModule } from '../src/app.module.js';
 import { loadEnv } from '../src/config/load-env.js';
+import { InMemoryStreams } from '../src/embedded/in-memory-streams.js';
 import { MessageHandler } from '../src/poller/message-handler.decorator.js';
 import type { PolledMessage } from '../src/poller/message.interface.js';
 import { createCaptureLogger } from './support/capture-logger.js';
@@ -24,6 +25,28 @@ class Recorder {
 @Module({ providers: [Recorder] })
 class RecorderModule {}
 
+/** What the app would provide in embedded mode: one store for every module's streams. */
+@Global()
+@Module({ providers: [InMemoryStreams], exports: [InMemoryStreams] })
+class SharedStreamsModule {}
+
+async function start(imports: unknown[]) {
+  const { logger, logs } = createCaptureLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      AppModule.register({
+        env: loadEnv({ PORT: '0', HOST: '127.0.0.1', INSTANCE_ID: 'solo' }),
+        logger,
+        imports: imports as never[],
+      }),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  await logs.waitFor(byMsg('message poller consuming'));
+  return { app, logs, url: await app.getUrl() };
+}
+
 describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
   let app: INestApplication | undefined;
 
@@ -33,20 +56,9 @@ describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
   });
 
   it('warns once, consumes from memory, and POST /messages reaches the handler', async () => {
-    const { logger, logs } = createCaptureLogger();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        AppModule.register({
-          env: loadEnv({ PORT: '0', HOST: '127.0.0.1', INSTANCE_ID: 'solo' }),
-          logger,
-          imports: [RecorderModule],
-        }),
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    const url = await app.getUrl();
-    await logs.waitFor(byMsg('message poller consuming'));
+    let url: string;
+    let logs;
+    ({ app, logs, url } = await start([RecorderModule]));
 
     const posted = await request(`${url}/messages`, {
       method: 'POST',
@@ -74,5 +86,43 @@ describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
       { what: 'acked' },
     );
     expect(logs.filter(byMsg('embedded mode'))).toHaveLength(1);
+  });
+
+  it('files a patient message that needs review on the shared in-memory inbox, once', async () => {
+    let url: string;
+    ({ app, url } = await start([SharedStreamsModule]));
+    const payload = {
+      messageId: 'pm-embedded',
+      patientRef: 'P-1',
+      channel: 'sms',
+      body: 'hello',
+      sentAt: '2026-12-03T10:00:00Z',
+      needsClinicalReview: true,
+    };
+    for (let i = 0; i < 2; i++) {
+      const posted = await request(`${url}/messages`, {
+        method: 'POST',
+        body: { type: 'patient.message', payload },
+      });
+      expect(posted.status).toBe(202);
+    }
+    const streams = app.get(InMemoryStreams);
+    await waitUntil(
+      () =>
+        streams.lag('messages.inbound', 'workers') === 0 &&
+        streams.pending('messages.inbound', 'workers').length === 0,
+      {
+        what: 'both messages delivered and acked',
+      },
+    );
+    const inbox = streams.range('clinical-ops.inbox');
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0].fields).toMatchObject({
+      id: 'patient-message:pm-embedded',
+      kind: 'patient-message',
+      priority: 'routine',
+      source: 'poller',
+    });
+    expect(streams.length('messages.inbound.dlq')).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import type { Env } from '../config/env.schema.js';
+import { InMemoryStreams } from '../embedded/in-memory-streams.js';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { ClinicalInboxWriter } from './handlers/clinical-inbox.writer.js';
@@ -27,11 +28,17 @@ const READ_GRACE_EXTRA_MS = 1_000;
   providers: [
     {
       provide: MESSAGE_STREAM,
-      inject: [REDIS_CLIENT, RedisConnectionFactory, ConfigService],
+      inject: [
+        REDIS_CLIENT,
+        RedisConnectionFactory,
+        ConfigService,
+        { token: InMemoryStreams, optional: true },
+      ],
       useFactory: (
         redis: Redis | null,
         factory: RedisConnectionFactory,
         config: ConfigService<Env, true>,
+        memory: InMemoryStreams | undefined,
       ): MessageStream => {
         const names = {
           stream: config.get('POLLER_STREAM', { infer: true }),
@@ -39,7 +46,8 @@ const READ_GRACE_EXTRA_MS = 1_000;
           consumer: config.get('INSTANCE_ID', { infer: true }),
         };
         // Embedded mode (REDIS_URL unset): the same interface, in process memory.
-        if (!redis) return new InMemoryMessageStream(names);
+        // Shares the app's InMemoryStreams when one is provided (so other modules see the same streams).
+        if (!redis) return new InMemoryMessageStream(memory ?? new InMemoryStreams(), names);
         return new RedisMessageStream(redis, factory.create('poller', 'blocking'), {
           stream: config.get('POLLER_STREAM', { infer: true }),
           group: config.get('POLLER_GROUP', { infer: true }),

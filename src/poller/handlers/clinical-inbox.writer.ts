@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Redis } from 'ioredis';
 import type { Env } from '../../config/env.schema.js';
+import { InMemoryStreams } from '../../embedded/in-memory-streams.js';
 import { REDIS_CLIENT } from '../../redis/redis.constants.js';
 import { LuaScript } from '../lua-script.js';
 import { UnrecoverableMessageError } from '../poller.errors.js';
@@ -27,19 +28,19 @@ const DEDUPE_TTL_MS = 7 * 24 * 3_600_000;
 @Injectable()
 export class ClinicalInboxWriter {
   private readonly stream: string;
+  /** Embedded mode: item ids already filed (the marker keys of the Redis path). */
+  private readonly filed = new Set<string>();
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     config: ConfigService<Env, true>,
+    @Optional() private readonly memory?: InMemoryStreams,
   ) {
     this.stream = config.get('CLINICAL_OPS_INBOX_STREAM', { infer: true });
   }
 
   /** Resolves with the inbox entry id, or null when this message was already filed. */
   async append(message: PatientMessage): Promise<string | null> {
-    // Retrying cannot help: dead-letter with the reason. (No in-memory inbox in embedded mode yet.)
-    if (!this.redis)
-      throw new UnrecoverableMessageError('the clinical-ops inbox needs REDIS_URL (embedded mode)');
     const itemId = `patient-message:${message.messageId}`;
     const fields = [
       'id',
@@ -62,11 +63,25 @@ export class ClinicalInboxWriter {
       'source',
       'poller',
     ];
+    if (!this.redis) return this.appendInMemory(itemId, fields);
     const result = await APPEND_ONCE.run(
       this.redis,
       [`${this.stream}:seen:${itemId}`, this.stream],
       [DEDUPE_TTL_MS, ...fields],
     );
     return typeof result === 'string' ? result : null;
+  }
+
+  private appendInMemory(itemId: string, fields: string[]): string | null {
+    // Retrying cannot help without a store: dead-letter with the reason.
+    if (!this.memory)
+      throw new UnrecoverableMessageError(
+        'the clinical-ops inbox needs REDIS_URL or an app-wide InMemoryStreams (embedded mode)',
+      );
+    if (this.filed.has(itemId)) return null;
+    this.filed.add(itemId);
+    const record: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]] = fields[i + 1];
+    return this.memory.add(this.stream, record);
   }
 }
