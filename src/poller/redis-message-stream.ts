@@ -120,14 +120,19 @@ export class RedisMessageStream implements MessageStream {
   }
 
   async claim(entryIds: readonly string[], minIdleMs: number): Promise<StreamEntry[]> {
-    if (entryIds.length === 0) return [];
-    const reply = (await this.script(
-      claimScript,
-      'XCLAIM',
-      [this.name],
-      [this.group, this.consumer, minIdleMs, ...entryIds.slice(0, MAX_PAGE)],
-    )) as [RawEntry[], number[]];
-    return toEntries(reply[0], reply[1]);
+    const claimed: StreamEntry[] = [];
+    // In pages: Lua's unpack() takes about 8,000 values at most.
+    for (let start = 0; start < entryIds.length; start += MAX_PAGE) {
+      const page = entryIds.slice(start, start + MAX_PAGE);
+      const reply = (await this.script(
+        claimScript,
+        'XCLAIM',
+        [this.name],
+        [this.group, this.consumer, minIdleMs, ...page],
+      )) as [RawEntry[], number[]];
+      claimed.push(...toEntries(reply[0], reply[1]));
+    }
+    return claimed;
   }
 
   async claimIdle(
