@@ -93,6 +93,20 @@ class TeamXTask implements BackgroundTaskHost, OnApplicationBootstrap {
 @Module({ providers: [TeamXTask] })
 class TeamXModule {}
 
+@BackgroundTask({ name: 'slow-details' })
+@Injectable()
+class SlowDetailsTask implements BackgroundTaskHost {
+  async run(ctx: TaskContext): Promise<void> {
+    await untilAborted(ctx);
+  }
+  healthDetails(): Promise<Record<string, unknown>> {
+    return new Promise(() => undefined); // a lag query against a Redis that never answers
+  }
+}
+
+@Module({ providers: [SlowDetailsTask] })
+class SlowDetailsModule {}
+
 let current: TestApp | undefined;
 afterEach(async () => {
   await current?.close();
@@ -139,7 +153,7 @@ describe('supervised start-up (the incident)', () => {
 
   it('listens and answers liveness while a task start-up never resolves, showing it as not started', async () => {
     const booted = performance.now();
-    current = await startTestApp({ imports: [HangingModule] });
+    current = await startTestApp({ imports: [HangingModule], env: { SHUTDOWN_TIMEOUT_MS: '300' } });
     const live = await request(`${current.baseUrl}/health/live`);
     expect(live.status).toBe(200);
     expect(performance.now() - booted).toBeLessThan(2_000);
@@ -202,6 +216,19 @@ describe('probes', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.details.tasks).toEqual({ status: 'up', essential: { state: 'running' } });
     expect((await request(`${t.baseUrl}/health/live`)).status).toBe(200);
+  });
+
+  it('answers /health within its bound when a task health query hangs', async () => {
+    current = await startTestApp({
+      imports: [SlowDetailsModule],
+      env: { HEALTH_CHECK_TIMEOUT_MS: '200' },
+    });
+    const started = performance.now();
+    const health = await request(`${current.baseUrl}/health`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(health.body.details.tasks['slow-details'].details).toEqual({
+      error: 'no answer within 200 ms',
+    });
   });
 
   it('shows event-loop delay in liveness', async () => {
