@@ -29,7 +29,8 @@ export class DeadLetterStatusContributor implements OnModuleInit {
         }
       }),
     );
-    const bad = rows.some(([, v]) => typeof v === 'number' && v > 0);
-    return { title: 'Dead letters', rows, tone: bad ? 'warn' : 'ok' };
+    const unavailable = rows.some(([, v]) => typeof v === 'string');
+    const waiting = rows.some(([, v]) => typeof v === 'number' && v > 0);
+    return { title: 'Dead letters', rows, tone: unavailable || waiting ? 'warn' : 'ok' };
   }
 }

@@ -15,7 +15,7 @@ table{border-collapse:collapse;min-width:40rem}th,td{text-align:left;padding:.35
 th{background:#f6f8fa}
 .tone-ok{background:#dafbe1;color:#116329}.tone-warn{background:#fff8c5;color:#7d4e00}
 .tone-bad{background:#ffebe9;color:#a40e26}.tone-idle{background:#eaeef2;color:#424a53}
-td.state{font-weight:700;text-transform:uppercase}
+td.state{font-weight:700;text-transform:uppercase}td.name,td.since,td.state{white-space:nowrap}
 td.error{font-family:ui-monospace,monospace;font-size:.9rem;max-width:40rem;word-break:break-word}
 .empty{color:#57606a;font-style:italic}
 `;
