@@ -62,6 +62,9 @@ class LeaderSection implements OnModuleInit {
 @Module({ providers: [CrashingTask, SteadyTask, LeaderSection] })
 class StatusProbeModule {}
 
+// Runs in the browser (inside page.evaluate); the specs compile without the DOM lib.
+declare function getComputedStyle(el: unknown): { backgroundColor: string };
+
 const GREEN = 'rgb(218, 251, 225)';
 const RED = 'rgb(255, 235, 233)';
 

@@ -7,10 +7,10 @@ import type {
 } from './dead-letter-store.interface.js';
 import {
   DEAD_LETTER_FIELD_NAMES,
-  DEAD_LETTER_FIELDS,
   REDRIVE_BATCH,
   deadLetterStreamOf,
 } from './dead-letter.constants.js';
+import { toDeadLetter } from './dead-letter.mapper.js';
 
 /**
  * Moves one dead letter back, atomically: read it, XADD its original fields
@@ -52,7 +52,7 @@ export class RedisDeadLetterStore implements DeadLetterStore {
       this.redis.xrange(dlq, start, '+', 'COUNT', page.limit + 1) as Promise<RawEntry[]>,
       this.redis.xlen(dlq),
     ]);
-    const entries = raw.slice(0, page.limit).map(toDeadLetter);
+    const entries = raw.slice(0, page.limit).map(fromRaw);
     const nextCursor = raw.length > page.limit ? entries[entries.length - 1].id : null;
     return { stream, deadLetterStream: dlq, total, entries, nextCursor };
   }
@@ -109,24 +109,8 @@ export class RedisDeadLetterStore implements DeadLetterStore {
   }
 }
 
-function toDeadLetter([id, flat]: RawEntry): DeadLetter {
+function fromRaw([id, flat]: RawEntry): DeadLetter {
   const all: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) all[flat[i]] = flat[i + 1];
-  const fields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(all)) {
-    if (!DEAD_LETTER_FIELD_NAMES.includes(key)) fields[key] = value;
-  }
-  const deliveries = Number(all[DEAD_LETTER_FIELDS.deliveries]);
-  return {
-    id,
-    originalId: all[DEAD_LETTER_FIELDS.originalId],
-    reason: all[DEAD_LETTER_FIELDS.reason],
-    deliveries:
-      Number.isFinite(deliveries) && all[DEAD_LETTER_FIELDS.deliveries] !== undefined
-        ? deliveries
-        : undefined,
-    error: all[DEAD_LETTER_FIELDS.error],
-    deadLetteredAt: all[DEAD_LETTER_FIELDS.deadLetteredAt],
-    fields,
-  };
+  return toDeadLetter(id, all);
 }
