@@ -4,6 +4,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
+import { LeaderModule } from './leader/leader.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        LeaderModule,
         MetricsModule,
         StatusModule,
         AdminModule,
