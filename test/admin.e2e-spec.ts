@@ -70,7 +70,7 @@ describe('admin API access', () => {
     expect((await request(url, { headers: { authorization: TOKEN } })).status).toBe(401);
     const ok = await request(url, { headers: auth });
     expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ tasks: [] });
+    expect(Array.isArray(ok.body.tasks)).toBe(true);
   });
 });
 
@@ -79,7 +79,7 @@ describe('admin tasks', () => {
     const t = await start({ ADMIN_TOKEN: TOKEN }, true);
     await t.logs.waitFor((l) => l.task === 'gives-up' && l.msg?.includes('(failed)') === true);
     const failed = await request(`${t.baseUrl}/admin/tasks`, { headers: auth });
-    expect(failed.body.tasks[0]).toMatchObject({
+    expect(failed.body.tasks.find((x: { name: string }) => x.name === 'gives-up')).toMatchObject({
       name: 'gives-up',
       state: 'failed',
       crashes: 1,

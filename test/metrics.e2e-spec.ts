@@ -127,7 +127,6 @@ describe('GET /metrics', () => {
     metrics.itemFiled('critical-lab', 'stat');
     metrics.itemEscalated('critical-lab', 'stat');
     metrics.setWorklistCounts('stat', 4, 1);
-    metrics.leadershipChanged(true, 42);
 
     const text = await (await fetch(`${a.baseUrl}/metrics`)).text();
     expect(text).not.toContain('MRN');
@@ -167,13 +166,24 @@ describe('GET /metrics', () => {
     ).toBe(1);
     expect(m.value('worker_inbox_items_open', { priority: 'stat' })).toBe(4);
     expect(m.value('worker_inbox_items_overdue', { priority: 'stat' })).toBe(1);
-    expect(m.value('worker_leader_is_leader')).toBe(1);
-    expect(m.value('worker_leader_fencing_token')).toBe(42);
-    expect(m.value('worker_leader_transitions_total', { to: 'leader' })).toBe(1);
 
     // The other app in this process has its own registry.
     const other = await scrape(b);
     expect(other.value('worker_messages_handled_total', { type: 'lab-result' })).toBeUndefined();
-    expect(other.value('worker_leader_is_leader')).toBe(0);
+    expect(other.value('worker_inbox_items_open', { priority: 'stat' })).toBeUndefined();
+  });
+
+  it('follows leadership: the embedded instance becomes leader with a token', async () => {
+    const t = await startTestApp();
+    apps.push(t);
+    const m = await waitUntil(
+      async () => {
+        const e = await scrape(t);
+        return e.value('worker_leader_is_leader') === 1 ? e : undefined;
+      },
+      { what: 'worker_leader_is_leader 1' },
+    );
+    expect(m.value('worker_leader_fencing_token')).toBeGreaterThan(0);
+    expect(m.value('worker_leader_transitions_total', { to: 'leader' })).toBe(1);
   });
 });

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { LeaderElectionService } from '../src/leader/leader-election.service.js';
 import { StatusSectionRegistry } from '../src/status/status-section.registry.js';
 import { BackgroundTask } from '../src/tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../src/tasks/background-task.interface.js';
 import { request } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { waitUntil } from './support/wait-until.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -40,26 +42,20 @@ class SteadyTask implements BackgroundTaskHost {
   }
 }
 
-/** A module contributing a section, the way the leader module will. */
+/** A module contributing a section, the way the poller and clinical-ops will. */
 @Injectable()
-class LeaderSection implements OnModuleInit {
+class LagSection implements OnModuleInit {
   constructor(private readonly sections: StatusSectionRegistry) {}
   onModuleInit(): void {
     this.sections.register({
-      title: 'Leader',
-      order: 10,
-      section: () => ({
-        title: 'Leader',
-        rows: [
-          ['role', 'follower'],
-          ['leader', 'pod-b'],
-        ],
-      }),
+      title: 'Stream lag',
+      order: 20,
+      section: () => ({ title: 'Stream lag', rows: [['messages.inbound / workers', 12]] }),
     });
   }
 }
 
-@Module({ providers: [CrashingTask, SteadyTask, LeaderSection] })
+@Module({ providers: [CrashingTask, SteadyTask, LagSection] })
 class StatusProbeModule {}
 
 // Runs in the browser (inside page.evaluate); the specs compile without the DOM lib.
@@ -84,6 +80,10 @@ describeInBrowser('GET /status in headless Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp({ imports: [StatusProbeModule], env: { INSTANCE_ID: 'pod-a' } });
     await t.logs.waitFor((l) => l.task === 'lab-feed' && l.msg?.includes('(failed)') === true);
+    // Embedded mode: this single instance elects itself.
+    await waitUntil(() => t.app.get(LeaderElectionService).role === 'leader', {
+      what: 'leadership',
+    });
     profile = mkdtempSync(join(tmpdir(), 'status-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -129,8 +129,12 @@ describeInBrowser('GET /status in headless Chromium', () => {
     ).toBe(RED);
     expect(await page.locator('#instance-id').innerText()).toBe('pod-a');
     expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('5');
-    expect(await page.locator('section.contributed h2').first().innerText()).toBe('Leader');
-    expect(await page.locator('section.contributed').first().innerText()).toContain('pod-b');
+    const titles = await page.locator('section.contributed h2').allInnerTexts();
+    expect(titles).toEqual(['Leader', 'Stream lag', 'Dead letters']);
+    const leader = await page.locator('section.contributed').first().innerText();
+    expect(leader).toContain('pod-a (leader)');
+    expect(leader).toMatch(/fencing token\s+\d+/);
+    expect(await page.locator('section.contributed').nth(1).innerText()).toContain('12');
     await page.close();
   });
 

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { HealthModule } from '../health/health.module.js';
+import { LeaderModule } from '../leader/leader.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
+import { LeadershipMetricsListener } from './leadership-metrics.listener.js';
 import { MetricsController } from './metrics.controller.js';
 import { METRICS_REGISTRY } from './metrics.constants.js';
 import { MetricsService } from './metrics.service.js';
@@ -15,13 +17,14 @@ import { TaskMetricsCollector } from './task-metrics.collector.js';
  */
 @Global()
 @Module({
-  imports: [TasksModule, HealthModule],
+  imports: [TasksModule, HealthModule, LeaderModule],
   controllers: [MetricsController],
   providers: [
     { provide: METRICS_REGISTRY, useFactory: () => new Registry() },
     MetricsService,
     TaskMetricsCollector,
     ProcessMetricsCollector,
+    LeadershipMetricsListener,
   ],
   exports: [MetricsService, METRICS_REGISTRY],
 })

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthModule } from '../health/health.module.js';
+import { LeaderModule } from '../leader/leader.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
+import { LeaderStatusContributor } from './leader-status.contributor.js';
 import { StatusSectionRegistry } from './status-section.registry.js';
 import { StatusController } from './status.controller.js';
 import { StatusService } from './status.service.js';
@@ -11,9 +13,9 @@ import { StatusService } from './status.service.js';
  */
 @Global()
 @Module({
-  imports: [TasksModule, HealthModule],
+  imports: [TasksModule, HealthModule, LeaderModule],
   controllers: [StatusController],
-  providers: [StatusSectionRegistry, StatusService],
+  providers: [StatusSectionRegistry, StatusService, LeaderStatusContributor],
   exports: [StatusSectionRegistry],
 })
 export class StatusModule {}
