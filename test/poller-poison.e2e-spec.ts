@@ -33,6 +33,7 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
     redis = new Redis(server.url);
     worker = await spawnWorker(server.url, 'w1', {
       API_TOKEN: TOKEN,
+      ADMIN_TOKEN: 'test-admin-token',
       POLLER_MAX_DELIVERIES: '3',
       POLLER_RETRY_BACKOFF_MS: '50',
       POLLER_CLAIM_INTERVAL_MS: '500',
@@ -77,17 +78,17 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
     expect(Object.keys(byId).sort()).toEqual(
       ['always', 'array-payload', 'bad-json', 'bad-patient', 'no-type', 'unknown-type'].sort(),
     );
-    expect(byId['no-type']['dlq.reason']).toBe('malformed: no type');
-    expect(byId['bad-json']['dlq.reason']).toMatch(/not valid JSON/);
-    expect(byId['array-payload']['dlq.reason']).toMatch(/not a JSON object/);
-    expect(byId['unknown-type']['dlq.reason']).toBe('no handler for type "test.unknown"');
-    expect(byId['bad-patient']['dlq.reason']).toMatch(/messageId: .*; patientRef: /);
-    expect(byId['bad-patient']['dlq.deliveryCount']).toBe('1');
+    expect(byId['no-type']['reason']).toBe('malformed: no type');
+    expect(byId['bad-json']['reason']).toMatch(/not valid JSON/);
+    expect(byId['array-payload']['reason']).toMatch(/not a JSON object/);
+    expect(byId['unknown-type']['reason']).toBe('no handler for type "test.unknown"');
+    expect(byId['bad-patient']['reason']).toMatch(/messageId: .*; patientRef: /);
+    expect(byId['bad-patient']['deliveries']).toBe('1');
     for (const id of ['no-type', 'bad-json', 'unknown-type'])
-      expect(byId[id]['dlq.deliveryCount']).toBe('1');
-    expect(byId.always['dlq.deliveryCount']).toBe('3');
-    expect(byId.always['dlq.lastError']).toBe('always fails (always)');
-    expect(byId.always['dlq.consumer']).toBe('w1');
+      expect(byId[id]['deliveries']).toBe('1');
+    expect(byId.always['deliveries']).toBe('3');
+    expect(byId.always['error']).toBe('always fails (always)');
+    expect(byId.always['consumer']).toBe('w1');
     expect(byId.always.payload).toBe('{}');
     expect(byId.always.type).toBe('test.fail-always');
     expect(await redis.get('test:attempts:always')).toBe('3');
@@ -120,6 +121,22 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
     expect(logs).not.toContain(SECRET_BODY);
     expect(logs).not.toContain(SECRET_REF);
     expect(worker.running).toBe(true);
+  });
+
+  it('writes dead letters the admin API reads: reason, deliveries, error, original fields', async () => {
+    const page = await request(`${worker.baseUrl}/admin/dead-letters/${STREAM}?limit=100`, {
+      headers: { authorization: 'Bearer test-admin-token' },
+    });
+    expect(page.status).toBe(200);
+    const always = page.body.entries.find((e: { fields: Dlq }) => e.fields.id === 'always');
+    expect(always).toMatchObject({
+      reason: 'handler failed 3 times (max 3)',
+      deliveries: 3,
+      error: 'always fails (always)',
+      originalId: expect.stringMatching(/^\d+-\d+$/),
+      deadLetteredAt: expect.any(String),
+    });
+    expect(always.fields).toMatchObject({ type: 'test.fail-always', payload: '{}', id: 'always' });
   });
 
   it('POST /messages: 401 without the token, 400 with field errors, 202 with the entry id', async () => {

@@ -1,6 +1,6 @@
 import type { InMemoryStreams, MemoryDelivery } from '../embedded/in-memory-streams.js';
 import type { MessageStream } from './message-stream.interface.js';
-import { deadLetterStreamOf } from './poller.constants.js';
+import { deadLetterFields, deadLetterStreamOf } from './poller.constants.js';
 import { StreamGroupMissingError } from './poller.errors.js';
 import type { DeadLetterInfo, StreamEntry, StreamLag } from './stream-entry.interface.js';
 
@@ -89,17 +89,10 @@ export class InMemoryMessageStream implements MessageStream {
   }
 
   deadLetter(entry: StreamEntry, info: DeadLetterInfo): Promise<void> {
-    this.streams.add(this.dlq, {
-      ...entry.fields,
-      'dlq.reason': info.reason,
-      'dlq.deliveryCount': String(info.deliveryCount),
-      'dlq.lastError': info.lastError ?? '',
-      'dlq.consumer': info.consumer,
-      'dlq.at': new Date().toISOString(),
-      'dlq.sourceStream': this.name,
-      'dlq.sourceEntryId': entry.entryId,
-      'dlq.group': this.group,
-    });
+    const fields: Record<string, string> = { ...entry.fields };
+    const extra = deadLetterFields(entry.entryId, info);
+    for (let k = 0; k + 1 < extra.length; k += 2) fields[extra[k]] = extra[k + 1];
+    this.streams.add(this.dlq, fields);
     return this.ack([entry.entryId]);
   }
 

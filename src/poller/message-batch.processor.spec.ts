@@ -78,9 +78,9 @@ describe('MessageBatchProcessor', () => {
     expect(dlq()).toEqual([
       expect.objectContaining({
         type: 'bad',
-        'dlq.reason': 'handler failed 3 times (max 3)',
-        'dlq.lastError': 'boom',
-        'dlq.deliveryCount': '3',
+        reason: 'handler failed 3 times (max 3)',
+        error: 'boom',
+        deliveries: '3',
       }),
     ]);
   });
@@ -102,7 +102,7 @@ describe('MessageBatchProcessor', () => {
     );
     expect(outcome.deadLettered).toBe(3);
     expect(calls).toBe(0);
-    expect(dlq().map((f) => f['dlq.reason'])).toEqual(
+    expect(dlq().map((f) => f['reason'])).toEqual(
       expect.arrayContaining([
         'unrecoverable: payload.x: required',
         'no handler for type "nope"',

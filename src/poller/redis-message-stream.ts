@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { MessageStream } from './message-stream.interface.js';
-import { deadLetterStreamOf } from './poller.constants.js';
+import { deadLetterFields, deadLetterStreamOf } from './poller.constants.js';
 import { StreamUnavailableError } from './poller.errors.js';
 import { mapRedisError } from './redis-stream.errors.js';
 import { toEntries, type RawEntry } from './redis-stream.parse.js';
@@ -161,24 +161,7 @@ export class RedisMessageStream implements MessageStream {
   async deadLetter(entry: StreamEntry, info: DeadLetterInfo): Promise<void> {
     const fields: string[] = [];
     for (const [field, value] of Object.entries(entry.fields)) fields.push(field, value);
-    fields.push(
-      'dlq.reason',
-      info.reason,
-      'dlq.deliveryCount',
-      String(info.deliveryCount),
-      'dlq.lastError',
-      info.lastError ?? '',
-      'dlq.consumer',
-      info.consumer,
-      'dlq.at',
-      new Date().toISOString(),
-      'dlq.sourceStream',
-      this.name,
-      'dlq.sourceEntryId',
-      entry.entryId,
-      'dlq.group',
-      this.group,
-    );
+    fields.push(...deadLetterFields(entry.entryId, info));
     await this.script(
       deadLetterScript,
       'dead-letter',
