@@ -38,6 +38,7 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
       POLLER_RETRY_BACKOFF_MS: '50',
       POLLER_CLAIM_INTERVAL_MS: '500',
     });
+    // The metrics test below reads counters this file's messages produced.
   });
 
   afterAll(async () => {
@@ -168,6 +169,24 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
     await waitUntil(async () => (await redis.sismember('test:handled', 'posted-1')) === 1, {
       what: 'posted message handled',
     });
+  });
+
+  it('GET /metrics counts handled, retried and dead-lettered messages by type and reason', async () => {
+    const metrics = await fetch(`${worker.baseUrl}/metrics`).then((r) => r.text());
+    const value = (series: string): number => {
+      const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? NaN : Number(line.split(' ')[1]);
+    };
+    expect(value('worker_messages_handled_total{type="test.record"}')).toBeGreaterThanOrEqual(2);
+    expect(value('worker_messages_retried_total{type="test.fail-twice"}')).toBe(2);
+    expect(
+      value('worker_messages_dead_lettered_total{type="test.fail-always",reason="max-deliveries"}'),
+    ).toBe(1);
+    expect(
+      value('worker_messages_dead_lettered_total{type="patient.message",reason="invalid"}'),
+    ).toBe(1);
+    expect(value('worker_messages_dead_lettered_total{type="other",reason="no-handler"}')).toBe(1);
+    expect(metrics).not.toContain(SECRET_REF);
   });
 
   it('GET /health shows the consumer lag of the poller', async () => {

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { DeadLetterReason } from '../metrics/metrics.constants.js';
+import type { MetricsService } from '../metrics/metrics.service.js';
 import type { MessageStream } from './message-stream.interface.js';
 import { MessageHandlerRegistry } from './message-handler.registry.js';
 import { parseEntry } from './message.parser.js';
@@ -28,6 +30,7 @@ export class MessageBatchProcessor {
     private readonly handlers: MessageHandlerRegistry,
     private readonly settings: PollerSettings,
     private readonly logger: Logger,
+    private readonly metrics?: MetricsService,
   ) {}
 
   /**
@@ -106,26 +109,36 @@ export class MessageBatchProcessor {
 
   private async one(entry: StreamEntry, signal: AbortSignal): Promise<Result> {
     const parsed = parseEntry(entry);
-    if (!parsed.ok) return this.deadLetter(entry, parsed.reason);
+    if (!parsed.ok) return this.deadLetter(entry, 'malformed', parsed.reason);
     const { message } = parsed;
     const handler = this.handlers.get(message.type);
-    if (!handler) return this.deadLetter(entry, `no handler for type "${message.type}"`);
+    if (!handler)
+      return this.deadLetter(entry, 'no-handler', `no handler for type "${message.type}"`);
     const max = this.settings.maxDeliveries;
     if (entry.deliveryCount > max)
-      return this.deadLetter(entry, `delivered ${entry.deliveryCount} times (max ${max})`);
+      return this.deadLetter(
+        entry,
+        'max-deliveries',
+        `delivered ${entry.deliveryCount} times (max ${max})`,
+      );
+    const started = performance.now();
     try {
       await handler(message, signal);
+      this.metrics?.messageHandled(message.type, (performance.now() - started) / 1_000);
       return 'ack';
     } catch (error: unknown) {
+      this.metrics?.messageFailed(message.type, (performance.now() - started) / 1_000);
       const lastError = error instanceof Error ? error.message : String(error);
       if (error instanceof UnrecoverableMessageError)
-        return this.deadLetter(entry, `unrecoverable: ${lastError}`, lastError);
+        return this.deadLetter(entry, 'invalid', `unrecoverable: ${lastError}`, lastError);
       if (entry.deliveryCount >= max)
         return this.deadLetter(
           entry,
+          'max-deliveries',
           `handler failed ${entry.deliveryCount} times (max ${max})`,
           lastError,
         );
+      this.metrics?.messageRetried(message.type);
       this.logger.warn(
         {
           err: error,
@@ -142,6 +155,7 @@ export class MessageBatchProcessor {
 
   private async deadLetter(
     entry: StreamEntry,
+    code: DeadLetterReason,
     reason: string,
     lastError?: string,
   ): Promise<Result> {
@@ -152,6 +166,7 @@ export class MessageBatchProcessor {
         lastError,
         consumer: this.stream.consumer,
       });
+      this.metrics?.messageDeadLettered(entry.fields.type ?? '', code);
       this.logger.warn(
         {
           entryId: entry.entryId,

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { BackgroundTask } from '../tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../tasks/background-task.interface.js';
 import { MessageBatchProcessor } from './message-batch.processor.js';
@@ -44,6 +45,7 @@ export class MessagePoller implements BackgroundTaskHost {
     private readonly handlers: MessageHandlerRegistry,
     config: ConfigService<Env, true>,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.settings = pollerSettings(config);
     this.logger = rootLogger.child({ component: 'poller' });
@@ -56,6 +58,7 @@ export class MessagePoller implements BackgroundTaskHost {
     }
     // Fails fast while Redis is down; the supervisor backs off and starts again.
     await this.stream.ensureGroup();
+    this.metrics?.declareMessageTypes(this.handlers.types());
     ctx.logger.info(
       {
         stream: this.stream.name,
@@ -73,8 +76,16 @@ export class MessagePoller implements BackgroundTaskHost {
       this.handlers,
       this.settings,
       ctx.logger,
+      this.metrics,
     );
-    this.current = new PollerLoopRunner(this.stream, processor, this.settings, this.stats, ctx);
+    this.current = new PollerLoopRunner(
+      this.stream,
+      processor,
+      this.settings,
+      this.stats,
+      ctx,
+      this.metrics,
+    );
     try {
       await this.current.run();
     } finally {

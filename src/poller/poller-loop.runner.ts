@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { MetricsService } from '../metrics/metrics.service.js';
 import { abortableSleep } from '../tasks/abortable-sleep.js';
 import type { TaskContext } from '../tasks/background-task.interface.js';
 import { drainDeadline } from './drain-deadline.js';
@@ -41,6 +42,7 @@ export class PollerLoopRunner {
     private readonly settings: PollerSettings,
     private readonly stats: PollerStats,
     private readonly ctx: TaskContext,
+    private readonly metrics?: MetricsService,
   ) {
     this.log = ctx.logger;
     this.retries = new RetrySchedule(settings.retryBackoffMs, settings.visibilityTimeoutMs);
@@ -93,6 +95,7 @@ export class PollerLoopRunner {
     }
     if (now >= this.nextClaimAt) {
       await this.sweepIdle(drain);
+      await this.reportLag();
       this.nextClaimAt = Date.now() + this.settings.claimIntervalMs;
       return;
     }
@@ -128,6 +131,18 @@ export class PollerLoopRunner {
         await this.handle(entries, drain);
       }
       if (cursor === '0-0') return;
+    }
+  }
+
+  /** The worker_consumer_lag gauge: entries not yet acked (undelivered + pending), every claim interval. */
+  private async reportLag(): Promise<void> {
+    if (!this.metrics) return;
+    try {
+      const lag = await this.stream.lag(this.ctx.signal);
+      this.metrics.setConsumerLag(lag.stream, lag.group, (lag.lag ?? 0) + lag.pending);
+    } catch (error: unknown) {
+      // Best effort: an outage is noticed (and reported) by the next read.
+      this.log.debug({ err: error }, 'consumer lag not read');
     }
   }
 
