@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ClinicalOpsModule } from './clinical-ops/clinical-ops.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        ClinicalOpsModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,
       ],

@@ -1,0 +1,24 @@
+/**
+ * A fenced write was refused: a newer leadership term has written to the
+ * worklist, so this instance is a stale leader. Its run must stop without
+ * acknowledging anything; the newer leader takes the entries over.
+ */
+export class StaleLeaderError extends Error {
+  constructor(
+    readonly token: number,
+    readonly newestToken: number,
+  ) {
+    super(`fenced write refused: token ${token} is older than ${newestToken}`);
+    this.name = 'StaleLeaderError';
+  }
+}
+
+/** The inbox stream cannot be reached (Redis down): the HTTP layer answers 503. */
+export class InboxUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`inbox stream unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'InboxUnavailableError';
+  }
+}
