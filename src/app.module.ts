@@ -4,6 +4,7 @@ import { ClinicalOpsModule } from './clinical-ops/clinical-ops.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
+import { LeaderModule } from './leader/leader.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         RedisModule,
         TasksModule,
         HealthModule,
+        LeaderModule,
         ClinicalOpsModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheckService } from '@nestjs/terminus';
+import { LeaderHealthIndicator } from '../leader/leader.indicator.js';
 import { RedisHealthIndicator } from '../redis/redis.indicator.js';
 import { EventLoopHealthIndicator } from './event-loop.indicator.js';
 import { ShutdownHealthIndicator } from './shutdown.indicator.js';
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly shutdown: ShutdownHealthIndicator,
     private readonly tasks: TasksHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly leader: LeaderHealthIndicator,
   ) {}
 
   @Get('live')
@@ -41,6 +43,7 @@ export class HealthController {
       () => this.eventLoop.check(),
       () => this.redis.check(),
       () => this.tasks.check(),
+      () => this.leader.check(),
     ]);
   }
 }

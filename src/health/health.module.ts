@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { LeaderModule } from '../leader/leader.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { EventLoopHealthIndicator } from './event-loop.indicator.js';
 import { EventLoopMonitor } from './event-loop.monitor.js';
@@ -10,7 +11,7 @@ import { TasksHealthIndicator } from './tasks.indicator.js';
 
 @Module({
   // Terminus would log every failed probe as an error; our indicators log what matters once.
-  imports: [TerminusModule.forRoot({ logger: false }), TasksModule],
+  imports: [TerminusModule.forRoot({ logger: false }), TasksModule, LeaderModule],
   controllers: [HealthController],
   providers: [
     EventLoopMonitor,

@@ -11,3 +11,14 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * Resolves when `signal` aborts, never before. (A sleep of Number.MAX_SAFE_INTEGER
+ * does not do this: Node clamps a delay above 2^31-1 ms to 1 ms.)
+ */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}

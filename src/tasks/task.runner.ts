@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { abortableSleep } from './abortable-sleep.js';
+import { abortableSleep, untilAborted } from './abortable-sleep.js';
 import type { TaskContext, TaskDefinition } from './background-task.interface.js';
 import { backoffCeiling, backoffDelay } from './backoff.policy.js';
 import type { LeadershipSource } from './leadership-source.interface.js';
@@ -80,17 +80,14 @@ export class TaskRunner {
       this.stopController.abort(new TaskStopRequestedError(this.name));
     }
     let ended = false;
-    await Promise.race([
-      done.then(() => (ended = true)),
-      abortableSleep(Number.MAX_SAFE_INTEGER, deadline),
-    ]);
+    await Promise.race([done.then(() => (ended = true)), untilAborted(deadline)]);
     return ended;
   }
 
   /** Resolves when no run is in progress (or when `deadline` aborts). */
   async settled(deadline: AbortSignal): Promise<void> {
     const run = this.currentRun;
-    if (run) await Promise.race([run, abortableSleep(Number.MAX_SAFE_INTEGER, deadline)]);
+    if (run) await Promise.race([run, untilAborted(deadline)]);
   }
 
   private async loop(): Promise<void> {
