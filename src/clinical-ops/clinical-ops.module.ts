@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import type { Env } from '../config/env.schema.js';
+import { FencedWriter } from '../leader/fenced-writer.service.js';
+import { LeaderModule } from '../leader/leader.module.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
@@ -27,16 +29,16 @@ import type { WorklistStore } from './worklist.interface.js';
  * Redis adapters when REDIS_URL is set; in-memory ones (one instance) otherwise.
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), TasksModule],
+  imports: [ScheduleModule.forRoot(), TasksModule, LeaderModule],
   controllers: [ClinicalOpsController],
   providers: [
     ApiTokenGuard,
     SlaPolicy,
     {
       provide: WORKLIST_STORE,
-      inject: [REDIS_CLIENT, ROOT_LOGGER],
-      useFactory: (redis: Redis | null, logger: Logger): WorklistStore => {
-        if (redis) return new RedisWorklistStore(redis);
+      inject: [REDIS_CLIENT, FencedWriter, ROOT_LOGGER],
+      useFactory: (redis: Redis | null, writer: FencedWriter, logger: Logger): WorklistStore => {
+        if (redis) return new RedisWorklistStore(redis, writer);
         logger.warn(
           { component: 'clinical-ops' },
           'REDIS_URL is not set: the worklist and inbox live in memory and are lost on restart',
@@ -59,6 +61,7 @@ import type { WorklistStore } from './worklist.interface.js';
               factory,
               stream,
               config.get('CLINICAL_OPS_GROUP', { infer: true }),
+              config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
             )
           : new MemoryInboxQueue(stream);
       },

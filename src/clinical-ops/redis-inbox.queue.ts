@@ -11,6 +11,7 @@ export class RedisInboxQueue implements InboxQueue {
     private readonly factory: RedisConnectionFactory,
     readonly stream: string,
     private readonly group: string,
+    private readonly connectTimeoutMs: number,
   ) {}
 
   async ensureGroup(): Promise<void> {
@@ -67,6 +68,8 @@ export class RedisInboxQueue implements InboxQueue {
     const onAbort = (): void => void this.closeReader();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
+      // No offline queue: a command sent before the new connection is ready would fail at once.
+      if (reader.status !== 'ready') await whenReady(reader, this.connectTimeoutMs, signal);
       const reply = await reader.call(
         'XREADGROUP',
         'GROUP',
@@ -130,6 +133,26 @@ export class RedisInboxQueue implements InboxQueue {
     reader.disconnect();
     await this.factory.close(reader);
   }
+}
+
+function whenReady(redis: Redis, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = (): void => done();
+    const onAbort = (): void => done(new Error('aborted while connecting the inbox reader'));
+    const timer = setTimeout(
+      () => done(new Error(`inbox reader connection not ready within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    redis.once('ready', onReady);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function parseRead(reply: unknown): InboxEntry[] {

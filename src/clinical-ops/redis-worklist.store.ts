@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
+import { fencedScript } from '../leader/fenced-script.js';
+import type { FencedWriter } from '../leader/fenced-writer.service.js';
 import { FENCE_KEY, itemKey, OPEN_KEY, UNESCALATED_KEY } from './clinical-ops.constants.js';
-import { fencedScript, runFenced } from './fenced-eval.js';
 import { pageOf, toRecord, toView, type ItemRecord } from './worklist-item.view.js';
 import type {
   EscalateResult,
@@ -13,11 +14,12 @@ import type {
   WorklistPage,
   WorklistStore,
 } from './worklist.interface.js';
-import { CLAIM_BODY, ESCALATE_BODY, FILE_BODY, RESOLVE_SCRIPT } from './worklist.scripts.js';
+import { ESCALATE_BODY, FILE_BODY, RESOLVE_SCRIPT } from './worklist.scripts.js';
 
+/** Names the writer in the fenced writer's refusal log line. */
+const WRITER = 'clinical-ops';
 const FILE_SCRIPT = fencedScript(FILE_BODY);
 const ESCALATE_SCRIPT = fencedScript(ESCALATE_BODY);
-const CLAIM_SCRIPT = fencedScript(CLAIM_BODY);
 
 /**
  * The worklist in Redis: a hash per item, a sorted set of open items by due
@@ -25,20 +27,20 @@ const CLAIM_SCRIPT = fencedScript(CLAIM_BODY);
  * index). Every key carries the `{clinical-ops}` hash tag.
  */
 export class RedisWorklistStore implements WorklistStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly writer: FencedWriter,
+  ) {}
 
-  claim(token: number): Promise<FencedOutcome<null>> {
-    return runFenced<string>(this.redis, CLAIM_SCRIPT, FENCE_KEY, token, [], []).then((r) =>
-      r.accepted ? { accepted: true, result: null } : r,
-    );
+  async claim(token: number): Promise<FencedOutcome<null>> {
+    const outcome = await this.writer.claim(FENCE_KEY, token, WRITER);
+    return outcome.accepted ? { accepted: true, result: null } : outcome;
   }
 
   file(item: NewWorklistItem, token: number): Promise<FencedOutcome<FileResult>> {
     const record = toRecord(item, Date.now());
-    return runFenced<FileResult>(
-      this.redis,
+    return this.fenced<FileResult>(
       FILE_SCRIPT,
-      FENCE_KEY,
       token,
       [itemKey(item.id), OPEN_KEY, UNESCALATED_KEY],
       [item.id, item.dueAt, ...Object.entries(record).flat()],
@@ -54,10 +56,8 @@ export class RedisWorklistStore implements WorklistStore {
     token: number,
     ctx: EscalationContext,
   ): Promise<FencedOutcome<EscalateResult>> {
-    return runFenced<EscalateResult>(
-      this.redis,
+    return this.fenced<EscalateResult>(
       ESCALATE_SCRIPT,
-      FENCE_KEY,
       token,
       [itemKey(id), UNESCALATED_KEY, ctx.stream],
       [id, new Date(ctx.now).toISOString(), ctx.now],
@@ -100,6 +100,17 @@ export class RedisWorklistStore implements WorklistStore {
         items.push(toView(record as ItemRecord));
     }
     return pageOf(items, total, offset, limit);
+  }
+
+  /** The body's result is the script's status string, whose type the caller names. */
+  private async fenced<T>(
+    script: string,
+    token: number,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<FencedOutcome<T>> {
+    const outcome = await this.writer.run(script, FENCE_KEY, token, keys, args, WRITER);
+    return outcome.accepted ? { accepted: true, result: outcome.result as T } : outcome;
   }
 
   async counts(now: number): Promise<{ open: number; overdue: number }> {

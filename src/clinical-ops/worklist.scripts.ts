@@ -49,6 +49,3 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return 'resolved'
 `;
-
-/** The claim writes nothing but the fence itself. */
-export const CLAIM_BODY = `return 'claimed'`;

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { createCaptureLogger } from '../../test/support/capture-logger.js';
 import { RedisServer } from '../../test/support/redis-server.js';
+import { FencedWriter } from '../leader/fenced-writer.service.js';
 import { MemoryWorklistStore } from './memory-worklist.store.js';
 import { RedisWorklistStore } from './redis-worklist.store.js';
 import type { NewWorklistItem, WorklistStore } from './worklist.interface.js';
@@ -47,7 +49,7 @@ const adapters: [
     async () => {
       await redis.flushall();
       return {
-        store: new RedisWorklistStore(redis),
+        store: new RedisWorklistStore(redis, new FencedWriter(redis, createCaptureLogger().logger)),
         escalations: async () =>
           (await redis.xrange(STREAM, '-', '+')).map(
             ([, fields]) => fields[fields.indexOf('id') + 1],
