@@ -5,7 +5,12 @@ import { Redis } from 'ioredis';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../src/app.module.js';
-import { FENCE_KEY, itemKey, OPEN_KEY } from '../src/clinical-ops/clinical-ops.constants.js';
+import {
+  FENCE_KEY,
+  itemKey,
+  OPEN_KEY,
+  UNESCALATED_KEY,
+} from '../src/clinical-ops/clinical-ops.constants.js';
 import { RedisWorklistStore } from '../src/clinical-ops/redis-worklist.store.js';
 import { loadEnv } from '../src/config/load-env.js';
 import { FencedWriter } from '../src/leader/fenced-writer.service.js';
@@ -227,6 +232,36 @@ describe('ClinicalOpsModule (in process, real Redis)', () => {
     expect(escalated.sort()).toEqual([...statIds].sort());
     const item = await request(`${base}/clinical-ops/items/${statIds[0]}`, { headers: AUTH });
     expect(item.body).toMatchObject({ escalated: true, priority: 'stat', status: 'open' });
+  });
+
+  it('survives a corrupt record: logged with its id, the sweep goes on with the others', async () => {
+    // An item whose record lost its kind: the escalation script fails for it, and only for it.
+    await redis.hset(itemKey('corrupt-1'), { id: 'corrupt-1', status: 'open', dueAtMs: '0' });
+    await redis.zadd(UNESCALATED_KEY, 0, 'corrupt-1');
+    await redis.xadd(INBOX, '*', ...fields('after-corrupt', 'stat', Date.now()));
+    const failed = await logs.waitFor(
+      (l) => l.msg === 'could not escalate item; the sweep goes on' && l.itemId === 'corrupt-1',
+      15_000,
+    );
+    expect(failed.sweep).toBe('clinical-ops-sla-sweep');
+    await logs.waitFor(
+      (l) => l.msg === 'overdue item escalated' && l.itemId === 'after-corrupt',
+      15_000,
+      'after-corrupt to be escalated despite the corrupt record',
+    );
+    const partial = await logs.waitFor(
+      (l) => l.msg === 'SLA sweep finished' && l.outcome === 'partial',
+    );
+    expect(partial.itemFailures).toBe(1);
+    expect(await redis.hexists(itemKey('corrupt-1'), 'escalatedAt')).toBe(0);
+    // Once the record is gone, the sweep drops it from the index and is clean again.
+    await redis.del(itemKey('corrupt-1'));
+    const cleanAfter = logs.lines.length;
+    await logs.waitFor(
+      (l) =>
+        l.msg === 'SLA sweep finished' && l.outcome === 'ok' && logs.lines.indexOf(l) >= cleanAfter,
+      15_000,
+    );
   });
 
   it('never writes a patient reference or payload to the logs', () => {
