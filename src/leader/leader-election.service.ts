@@ -4,7 +4,6 @@ import { ConfigService } from '@nestjs/config';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
-import { abortableSleep } from '../tasks/abortable-sleep.js';
 import { BackgroundTask } from '../tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../tasks/background-task.interface.js';
 import { TaskSupervisor } from '../tasks/task.supervisor.js';
@@ -16,7 +15,9 @@ import type {
   LeadershipAcquiredEvent,
   LeadershipLostEvent,
 } from './leadership-events.interface.js';
+import { LoopWaker } from './loop.waker.js';
 import { OutageLog } from './outage.log.js';
+import { within } from './within.js';
 
 interface Term {
   readonly grant: LeaseGrant;
@@ -56,7 +57,7 @@ export class LeaderElectionService implements BackgroundTaskHost {
   private term: Term | null = null;
   private demotion: Promise<void> = Promise.resolve();
   private lastHolder: LeaseHolder | null = null;
-  private wakeLoop: (() => void) | undefined;
+  private readonly waker = new LoopWaker();
 
   constructor(
     @Inject(LEASE_STORE) private readonly store: LeaseStore,
@@ -111,19 +112,19 @@ export class LeaderElectionService implements BackgroundTaskHost {
     const renewEveryMs = this.config.get('LEADER_RENEW_INTERVAL_MS', { infer: true });
     const retryEveryMs = this.config.get('LEADER_RETRY_INTERVAL_MS', { infer: true });
     // Followers wake at once when the leader releases, instead of waiting for the retry period.
-    const unsubscribe = this.store.onReleased(() => this.wakeLoop?.());
+    const unsubscribe = this.store.onReleased(() => this.waker.wake());
     try {
       while (!signal.aborted) {
         const term = this.term;
         if (term) {
           await this.renew(term);
-          await this.sleep(renewEveryMs, signal);
+          await this.waker.sleep(renewEveryMs, signal);
         } else {
           // Leader-only runs of the last term must have settled before a new term starts.
           await this.demotion;
           if (signal.aborted) break;
           await this.tryAcquire(signal);
-          if (!this.term) await this.sleep(retryEveryMs, signal);
+          if (!this.term) await this.waker.sleep(retryEveryMs, signal);
         }
       }
     } finally {
@@ -143,7 +144,12 @@ export class LeaderElectionService implements BackgroundTaskHost {
     }
     this.outage.succeeded();
     if (!grant) {
-      await this.readHolder().catch(() => undefined);
+      const holder = await this.readHolder().catch(() => null);
+      if (holder?.holderId === this.instanceId) {
+        // An acquire of ours that timed out here but ran in Redis later: no
+        // task ever acted on that term, so hand it back instead of waiting out its TTL.
+        await this.releaseQuietly({ token: holder.token, holderId: holder.holderId });
+      }
       return;
     }
     const term: Term = { grant, validUntilNs: sentNs + this.deadlineNs };
@@ -198,23 +204,13 @@ export class LeaderElectionService implements BackgroundTaskHost {
   private async renewOutcome(term: Term): Promise<RenewOutcome> {
     const leftMs = Number((term.validUntilNs - mono()) / NS_PER_MS);
     if (leftMs <= 0) return 'unknown';
-    let timer: NodeJS.Timeout | undefined;
-    const renewal = this.store.renew(term.grant);
     try {
-      const held = await Promise.race([
-        renewal,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no renew reply within ${leftMs} ms`)), leftMs);
-        }),
-      ]);
+      const held = await within(this.store.renew(term.grant), leftMs, 'renew reply');
       this.outage.succeeded();
       return held ? 'held' : 'lost';
     } catch (error: unknown) {
-      renewal.catch(() => undefined);
       this.outage.failed(error, 'renew');
       return 'unknown';
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -230,7 +226,7 @@ export class LeaderElectionService implements BackgroundTaskHost {
     this.demotion = this.settleLeaderOnlyTasks().then(() =>
       this.emit('lost', { token: term.grant.token, reason }),
     );
-    this.wakeLoop?.();
+    this.waker.wake();
     return this.demotion;
   }
 
@@ -266,15 +262,6 @@ export class LeaderElectionService implements BackgroundTaskHost {
       );
       return false;
     }
-  }
-
-  /** Sleeps `ms`, or less when the task stops, leadership is lost, or the leader released. */
-  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
-    const wake = new AbortController();
-    this.wakeLoop = () => wake.abort();
-    const both = AbortSignal.any([signal, wake.signal]);
-    await abortableSleep(ms, both);
-    this.wakeLoop = undefined;
   }
 
   private emit(event: 'acquired', payload: LeadershipAcquiredEvent): void;

@@ -7,6 +7,7 @@ import { TaskState } from '../tasks/task-state.enum.js';
 import type { LeaseHolder } from './lease-store.interface.js';
 import { LeaderElectionService } from './leader-election.service.js';
 import { LEADER_ELECTION_TASK } from './leader.constants.js';
+import { within } from './within.js';
 
 /**
  * `details.leader` in /health: role, the current holder read from the lease,
@@ -46,24 +47,10 @@ export class LeaderHealthIndicator {
   /** `holder` undefined: could not read (error says why); null: the lease is free. */
   private async readHolder(): Promise<{ holder?: LeaseHolder | null; error?: string }> {
     const timeoutMs = this.config.get('HEALTH_CHECK_TIMEOUT_MS', { infer: true });
-    let timer: NodeJS.Timeout | undefined;
-    const read = this.election.readHolder();
     try {
-      const holder = await Promise.race([
-        read,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
-      return { holder };
+      return { holder: await within(this.election.readHolder(), timeoutMs, 'answer') };
     } catch (error: unknown) {
-      read.catch(() => undefined);
       return { error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

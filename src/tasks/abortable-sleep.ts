@@ -12,11 +12,8 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/**
- * Resolves when `signal` aborts, never before. (A sleep of Number.MAX_SAFE_INTEGER
- * does not do this: Node clamps a delay above 2^31-1 ms to 1 ms.)
- */
-export function untilAborted(signal: AbortSignal): Promise<void> {
+/** Resolves when `signal` aborts (at once if it already has). No timer. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) =>
     signal.addEventListener('abort', () => resolve(), { once: true }),

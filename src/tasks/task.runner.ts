@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { abortableSleep, untilAborted } from './abortable-sleep.js';
+import { abortableSleep, whenAborted } from './abortable-sleep.js';
 import type { TaskContext, TaskDefinition } from './background-task.interface.js';
 import { backoffCeiling, backoffDelay } from './backoff.policy.js';
 import type { LeadershipSource } from './leadership-source.interface.js';
@@ -80,14 +80,14 @@ export class TaskRunner {
       this.stopController.abort(new TaskStopRequestedError(this.name));
     }
     let ended = false;
-    await Promise.race([done.then(() => (ended = true)), untilAborted(deadline)]);
+    await Promise.race([done.then(() => (ended = true)), whenAborted(deadline)]);
     return ended;
   }
 
   /** Resolves when no run is in progress (or when `deadline` aborts). */
   async settled(deadline: AbortSignal): Promise<void> {
     const run = this.currentRun;
-    if (run) await Promise.race([run, untilAborted(deadline)]);
+    if (run) await Promise.race([run, whenAborted(deadline)]);
   }
 
   private async loop(): Promise<void> {
@@ -214,18 +214,6 @@ export class TaskRunner {
       },
     };
 
-    let graceTimer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      graceTimer = setTimeout(() => {
-        registry.update(this.name, { abortIgnoredSince: Date.now() });
-        logger.warn(
-          { abortGraceMs, reason: describe(controller.signal.reason) },
-          'task ignores its abort signal; it will not run again until this run settles',
-        );
-      }, abortGraceMs);
-    };
-    controller.signal.addEventListener('abort', onAbort, { once: true });
-
     const stallMs = options.stallTimeoutMs;
     const watchdog =
       stallMs !== undefined
@@ -243,6 +231,22 @@ export class TaskRunner {
             Math.max(10, Math.min(1_000, Math.floor(stallMs / 4))),
           )
         : undefined;
+
+    let graceTimer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      // Once aborted, stall checks are moot; what is left to watch is whether the run honours the abort.
+      clearInterval(watchdog);
+      graceTimer = setTimeout(() => {
+        registry.update(this.name, { abortIgnoredSince: Date.now() });
+        logger.warn(
+          { abortGraceMs, reason: describe(controller.signal.reason) },
+          'task ignores its abort signal; it will not run again until this run settles',
+        );
+      }, abortGraceMs);
+      // A run that never settles must not keep the process alive after shutdown.
+      graceTimer.unref();
+    };
+    controller.signal.addEventListener('abort', onAbort, { once: true });
 
     this.setState(TaskState.Starting, {
       fencingToken: term?.token,

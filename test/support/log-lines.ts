@@ -32,15 +32,24 @@ export class LogLines {
     return this.lines.filter(predicate);
   }
 
-  /** Resolves with the first line (already seen or still to come) that matches. */
+  /**
+   * Resolves with the first line (already seen or still to come) that matches.
+   * `signal` gives up early (rejects), leaving no timer behind.
+   */
   waitFor(
     predicate: LogPredicate,
     timeoutMs = 15_000,
     what = 'a matching log line',
+    signal?: AbortSignal,
   ): Promise<LogLine> {
     const seen = this.find(predicate);
     if (seen) return Promise.resolve(seen);
+    if (signal?.aborted) return Promise.reject(new Error(`gave up waiting for ${what}`));
     return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        cleanup();
+        reject(new Error(`gave up waiting for ${what}`));
+      };
       const onLine = (line: LogLine): void => {
         if (!predicate(line)) return;
         cleanup();
@@ -57,8 +66,10 @@ export class LogLines {
       const cleanup = (): void => {
         clearTimeout(timer);
         this.events.off('line', onLine);
+        signal?.removeEventListener('abort', onAbort);
       };
       this.events.on('line', onLine);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
