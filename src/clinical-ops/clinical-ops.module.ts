@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import type { Env } from '../config/env.schema.js';
+import { InMemoryStreams } from '../embedded/in-memory-streams.js';
 import { FencedWriter } from '../leader/fenced-writer.service.js';
 import { LeaderModule } from '../leader/leader.module.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
@@ -55,15 +56,16 @@ import type { WorklistStore } from './worklist.interface.js';
         config: ConfigService<Env, true>,
       ): InboxQueue => {
         const stream = config.get('CLINICAL_OPS_INBOX_STREAM', { infer: true });
+        const group = config.get('CLINICAL_OPS_GROUP', { infer: true });
         return redis
           ? new RedisInboxQueue(
               redis,
               factory,
               stream,
-              config.get('CLINICAL_OPS_GROUP', { infer: true }),
+              group,
               config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
             )
-          : new MemoryInboxQueue(stream);
+          : new MemoryInboxQueue(new InMemoryStreams(), stream, group);
       },
     },
     SlaSweepService,

@@ -1,48 +1,36 @@
-import { EventEmitter } from 'node:events';
+import type { InMemoryStreams } from '../embedded/in-memory-streams.js';
 import type { InboxEntry, InboxQueue } from './inbox-queue.interface.js';
 
-interface StoredEntry {
-  entryId: string;
-  fields: Record<string, string>;
-  consumer?: string;
-  acked: boolean;
-}
-
-/** The inbox in process memory, for embedded mode (REDIS_URL unset): one group, same order rules. */
+/** The inbox on in-memory streams, for embedded mode (REDIS_URL unset): same group semantics as Redis. */
 export class MemoryInboxQueue implements InboxQueue {
-  private readonly entries: StoredEntry[] = [];
-  private readonly events = new EventEmitter();
-  private nextDelivery = 0;
-  private seq = 0;
-  readonly deadLetters: { entryId: string; fields: Record<string, string>; reason: string }[] = [];
-
-  constructor(readonly stream: string) {
-    this.events.setMaxListeners(0);
-  }
+  constructor(
+    private readonly streams: InMemoryStreams,
+    readonly stream: string,
+    private readonly group: string,
+  ) {}
 
   ensureGroup(): Promise<void> {
+    this.streams.createGroup(this.stream, this.group, '0');
     return Promise.resolve();
   }
 
   takeOver(consumer: string): Promise<number> {
+    let cursor = '0-0';
     let moved = 0;
-    for (const entry of this.entries.slice(0, this.nextDelivery)) {
-      if (!entry.acked && entry.consumer !== consumer) {
-        entry.consumer = consumer;
-        moved += 1;
-      }
-    }
+    do {
+      const page = this.streams.autoClaim(this.stream, this.group, consumer, 0, cursor, 500);
+      cursor = page.cursor;
+      moved += page.entries.length;
+    } while (cursor !== '0-0');
     return Promise.resolve(moved);
   }
 
   readPending(consumer: string, afterId: string, count: number): Promise<InboxEntry[]> {
-    const after = this.entries.findIndex((e) => e.entryId === afterId);
+    const after = afterId === '0' ? '0-0' : afterId;
     return Promise.resolve(
-      this.entries
-        .slice(after + 1, this.nextDelivery)
-        .filter((e) => !e.acked && e.consumer === consumer)
-        .slice(0, count)
-        .map((e) => ({ entryId: e.entryId, fields: { ...e.fields } })),
+      this.streams
+        .readPending(this.stream, this.group, consumer, after, count)
+        .map((e) => ({ entryId: e.id, fields: { ...e.fields } })),
     );
   }
 
@@ -52,51 +40,41 @@ export class MemoryInboxQueue implements InboxQueue {
     blockMs: number,
     signal: AbortSignal,
   ): Promise<InboxEntry[]> {
-    if (this.nextDelivery >= this.entries.length && !signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          this.events.off('append', done);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, blockMs);
-        this.events.on('append', done);
-        signal.addEventListener('abort', done, { once: true });
-      });
-    }
-    const batch = this.entries.slice(this.nextDelivery, this.nextDelivery + count);
-    this.nextDelivery += batch.length;
-    for (const entry of batch) entry.consumer = consumer;
-    return batch.map((e) => ({ entryId: e.entryId, fields: { ...e.fields } }));
+    const entries = await this.streams.readNew(
+      this.stream,
+      this.group,
+      consumer,
+      count,
+      blockMs,
+      signal,
+    );
+    return entries.map((e) => ({ entryId: e.id, fields: { ...e.fields } }));
   }
 
   ack(entryIds: string[]): Promise<void> {
-    const ids = new Set(entryIds);
-    for (const entry of this.entries) if (ids.has(entry.entryId)) entry.acked = true;
-    // Acked entries before the delivery point are of no further use: trim them.
-    while (this.entries.length > 0 && this.entries[0].acked && this.nextDelivery > 0) {
-      this.entries.shift();
-      this.nextDelivery -= 1;
-    }
+    this.streams.ack(this.stream, this.group, entryIds);
     return Promise.resolve();
   }
 
   deadLetter(entry: InboxEntry, reason: string): Promise<void> {
-    this.deadLetters.push({ entryId: entry.entryId, fields: { ...entry.fields }, reason });
+    this.streams.add(`${this.stream}.dlq`, {
+      ...entry.fields,
+      reason,
+      originalEntryId: entry.entryId,
+      group: this.group,
+    });
     return Promise.resolve();
   }
 
   append(fields: Record<string, string>): Promise<string> {
-    const entryId = `${Date.now()}-${this.seq++}`;
-    this.entries.push({ entryId, fields: { ...fields }, acked: false });
-    this.events.emit('append');
-    return Promise.resolve(entryId);
+    return Promise.resolve(this.streams.add(this.stream, fields));
   }
 
   stats(): Promise<{ length: number; pending: number }> {
-    const pending = this.entries.slice(0, this.nextDelivery).filter((e) => !e.acked).length;
-    return Promise.resolve({ length: this.entries.length, pending });
+    return Promise.resolve({
+      length: this.streams.length(this.stream),
+      pending: this.streams.pending(this.stream, this.group).length,
+    });
   }
 
   closeReader(): Promise<void> {
