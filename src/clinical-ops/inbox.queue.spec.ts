@@ -22,7 +22,7 @@ beforeAll(async () => {
   redis = new Redis(server.url);
   const env = loadEnv({ REDIS_URL: server.url });
   factory = new RedisConnectionFactory(
-    new ConfigService(env as unknown as Record<string, unknown>),
+    new ConfigService(env),
     createCaptureLogger('silent').logger,
   );
 });
