@@ -370,17 +370,34 @@ describe('ClinicalOpsModule (in process, real Redis)', () => {
       });
       expect(task.details.overdue).toBeGreaterThan(300);
     });
+  });
 
-    it('503 when Redis is unreachable', async () => {
-      await server.stop();
-      const post = await request(`${base}/clinical-ops/inbox`, {
-        method: 'POST',
-        body: { ...body, id: 'http-2' },
-        headers: AUTH,
-      });
-      expect(post.status).toBe(503);
-      const list = await request(`${base}/clinical-ops/worklist`, { headers: AUTH });
-      expect(list.status).toBe(503);
+  it('a refused fenced write ends the run without filing or acking: a newer term has written', async () => {
+    // A newer leader's first act is to claim the fence with its higher token.
+    await redis.set(FENCE_KEY, String(Number(await redis.get(FENCE_KEY)) + 100));
+    await redis.xadd(INBOX, '*', ...fields('after-newer-leader', 'stat', Date.now()));
+    const crash = await logs.waitFor(
+      (l) =>
+        byMsg('task crashed', 'clinical-ops-inbox')(l) &&
+        (l.err as any)?.type === 'StaleLeaderError',
+      15_000,
+      'the processor to stop on the refused write',
+    );
+    expect((crash.err as any).message).toContain('fenced write refused');
+    expect(await redis.exists(itemKey('after-newer-leader'))).toBe(0);
+    const [pending] = (await redis.xpending(INBOX, GROUP)) as [number];
+    expect(pending).toBeGreaterThanOrEqual(1);
+  });
+
+  it('HTTP: 503 when Redis is unreachable', async () => {
+    await server.stop();
+    const post = await request(`${base}/clinical-ops/inbox`, {
+      method: 'POST',
+      body: { id: 'http-2', kind: 'referral', priority: 'urgent', patientRef: 'p', payload: {} },
+      headers: AUTH,
     });
+    expect(post.status).toBe(503);
+    const list = await request(`${base}/clinical-ops/worklist`, { headers: AUTH });
+    expect(list.status).toBe(503);
   });
 });
