@@ -6,12 +6,14 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { IncomingMessage } from 'node:http';
 import type { Env } from '../config/env.schema.js';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
  * When API_TOKEN is set, requires `Authorization: Bearer <API_TOKEN>` (401
- * otherwise). Compares SHA-256 digests in constant time, so neither the
- * token's content nor its length leaks through timing. Open when unset.
+ * otherwise), compared in constant time. Open when API_TOKEN is unset.
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
@@ -23,19 +25,12 @@ export class ApiTokenGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.expected === undefined) return true;
-    const { headers } = context.switchToHttp().getRequest<IncomingRequest>();
-    const header = typeof headers.authorization === 'string' ? headers.authorization : '';
-    const match = /^Bearer (.+)$/i.exec(header);
-    if (match && timingSafeEqual(digest(match[1]), this.expected)) return true;
-    throw new UnauthorizedException('missing or invalid bearer token');
+    if (!this.expected) return true;
+    const header = context.switchToHttp().getRequest<IncomingMessage>().headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    // Hashing both sides makes the comparison constant-time whatever the lengths.
+    if (!match || !timingSafeEqual(digest(match[1].trim()), this.expected))
+      throw new UnauthorizedException('missing or invalid bearer token');
+    return true;
   }
-}
-
-interface IncomingRequest {
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
