@@ -214,7 +214,7 @@ describe('probes', () => {
     );
     const ready = await request(`${t.baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
-    // Feature modules' critical tasks (clinical-ops-inbox) are listed too; optional never is.
+    // Other modules' critical tasks (the poller's) are listed too; the failed optional one is not.
     expect(ready.body.details.tasks).toMatchObject({
       status: 'up',
       essential: { state: 'running' },
