@@ -12,13 +12,3 @@ export class StaleLeaderError extends Error {
     this.name = 'StaleLeaderError';
   }
 }
-
-/** The inbox stream cannot be reached (Redis down): the HTTP layer answers 503. */
-export class InboxUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`inbox stream unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
-    this.name = 'InboxUnavailableError';
-  }
-}
