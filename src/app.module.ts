@@ -1,12 +1,15 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AdminModule } from './admin/admin.module.js';
 import { ClinicalOpsModule } from './clinical-ops/clinical-ops.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
 import { LeaderModule } from './leader/leader.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { StatusModule } from './status/status.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 
 export interface AppModuleOptions {
@@ -29,6 +32,9 @@ export class AppModule {
         TasksModule,
         HealthModule,
         LeaderModule,
+        MetricsModule,
+        StatusModule,
+        AdminModule,
         ClinicalOpsModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,

