@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AdminModule } from './admin/admin.module.js';
+import { ClinicalOpsModule } from './clinical-ops/clinical-ops.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import type { Env } from './config/env.schema.js';
 import { HealthModule } from './health/health.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         StatusModule,
         AdminModule,
         PollerModule,
+        ClinicalOpsModule,
         // Feature modules (leader, poller, clinical-ops) are added here, one line each.
         ...imports,
       ],
