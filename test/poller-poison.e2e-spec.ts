@@ -124,6 +124,24 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
     expect(worker.running).toBe(true);
   });
 
+  it('the inbox item reaches the clinical-ops worklist (the contract with clinical-ops holds)', async () => {
+    const item = await waitUntil(
+      async () => {
+        const r = await request(`${worker.baseUrl}/clinical-ops/items/patient-message:pm-1`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        return r.status === 200 ? r.body : undefined;
+      },
+      { what: 'item filed by the clinical-ops processor', timeoutMs: 20_000 },
+    );
+    expect(item).toMatchObject({
+      id: 'patient-message:pm-1',
+      kind: 'patient-message',
+      priority: 'urgent',
+    });
+    expect(await redis.xlen('clinical-ops.inbox.dlq')).toBe(0);
+  });
+
   it('writes dead letters the admin API reads: reason, deliveries, error, original fields', async () => {
     const page = await request(`${worker.baseUrl}/admin/dead-letters/${STREAM}?limit=100`, {
       headers: { authorization: 'Bearer test-admin-token' },

@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 /** Payload of a `patient.message` entry. */
 export const patientMessageSchema = z.object({
-  messageId: z.string().min(1).max(200),
+  // Becomes the inbox item id `patient-message:<messageId>`, which clinical-ops
+  // accepts up to 200 characters of this alphabet.
+  messageId: z
+    .string()
+    .min(1)
+    .max(184)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
   /** Opaque; never logged. */
   patientRef: z.string().min(1).max(200),
   channel: z.enum(['sms', 'email', 'portal', 'phone']),
