@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
+import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AppModule } from '../src/app.module.js';
@@ -24,11 +24,6 @@ class Recorder {
 
 @Module({ providers: [Recorder] })
 class RecorderModule {}
-
-/** What the app would provide in embedded mode: one store for every module's streams. */
-@Global()
-@Module({ providers: [InMemoryStreams], exports: [InMemoryStreams] })
-class SharedStreamsModule {}
 
 async function start(imports: unknown[]) {
   const { logger, logs } = createCaptureLogger();
@@ -88,9 +83,9 @@ describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
     expect(logs.filter(byMsg('embedded mode'))).toHaveLength(1);
   });
 
-  it('files a patient message that needs review on the shared in-memory inbox, once', async () => {
+  it('files a patient message that needs review on the shared in-memory inbox, once; clinical-ops takes it', async () => {
     let url: string;
-    ({ app, url } = await start([SharedStreamsModule]));
+    ({ app, url } = await start([]));
     const payload = {
       messageId: 'pm-embedded',
       patientRef: 'P-1',
@@ -111,9 +106,7 @@ describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
       () =>
         streams.lag('messages.inbound', 'workers') === 0 &&
         streams.pending('messages.inbound', 'workers').length === 0,
-      {
-        what: 'both messages delivered and acked',
-      },
+      { what: 'both messages delivered and acked' },
     );
     const inbox = streams.range('clinical-ops.inbox');
     expect(inbox).toHaveLength(1);
@@ -124,5 +117,14 @@ describe('MessagePoller in embedded mode (REDIS_URL unset)', () => {
       source: 'poller',
     });
     expect(streams.length('messages.inbound.dlq')).toBe(0);
+    // The same store: the clinical-ops processor files it on the (in-memory) worklist.
+    const item = await waitUntil(
+      async () => {
+        const r = await request(`${url}/clinical-ops/items/patient-message:pm-embedded`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      { what: 'item on the worklist' },
+    );
+    expect(item).toMatchObject({ id: 'patient-message:pm-embedded', priority: 'routine' });
   });
 });

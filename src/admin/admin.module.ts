@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { InMemoryStreams } from '../embedded/in-memory-streams.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { AdminTasksController } from './admin-tasks.controller.js';
@@ -9,8 +10,8 @@ import type { DeadLetterStore } from './dead-letter-store.interface.js';
 import { DEAD_LETTER_STORE } from './dead-letter.constants.js';
 import { DeadLetterService } from './dead-letter.service.js';
 import { DeadLettersController } from './dead-letters.controller.js';
+import { InMemoryDeadLetterStore } from './in-memory-dead-letter.store.js';
 import { RedisDeadLetterStore } from './redis-dead-letter.store.js';
-import { UnavailableDeadLetterStore } from './unavailable-dead-letter.store.js';
 
 /**
  * /admin: tasks (list, restart, stop) and dead letters (list, redrive).
@@ -24,9 +25,9 @@ import { UnavailableDeadLetterStore } from './unavailable-dead-letter.store.js';
     AdminTokenGuard,
     {
       provide: DEAD_LETTER_STORE,
-      inject: [REDIS_CLIENT],
-      useFactory: (redis: Redis | null): DeadLetterStore =>
-        redis ? new RedisDeadLetterStore(redis) : new UnavailableDeadLetterStore(),
+      inject: [REDIS_CLIENT, InMemoryStreams],
+      useFactory: (redis: Redis | null, memory: InMemoryStreams): DeadLetterStore =>
+        redis ? new RedisDeadLetterStore(redis) : new InMemoryDeadLetterStore(memory),
     },
     DeadLetterService,
     DeadLetterStatusContributor,

@@ -49,11 +49,12 @@ import type { WorklistStore } from './worklist.interface.js';
     },
     {
       provide: INBOX_QUEUE,
-      inject: [REDIS_CLIENT, RedisConnectionFactory, ConfigService],
+      inject: [REDIS_CLIENT, RedisConnectionFactory, ConfigService, InMemoryStreams],
       useFactory: (
         redis: Redis | null,
         factory: RedisConnectionFactory,
         config: ConfigService<Env, true>,
+        memory: InMemoryStreams,
       ): InboxQueue => {
         const stream = config.get('CLINICAL_OPS_INBOX_STREAM', { infer: true });
         const group = config.get('CLINICAL_OPS_GROUP', { infer: true });
@@ -65,7 +66,7 @@ import type { WorklistStore } from './worklist.interface.js';
               group,
               config.get('REDIS_CONNECT_TIMEOUT_MS', { infer: true }),
             )
-          : new MemoryInboxQueue(new InMemoryStreams(), stream, group);
+          : new MemoryInboxQueue(memory, stream, group);
       },
     },
     SlaSweepService,
