@@ -5,6 +5,8 @@ import { BackgroundTask } from '../src/tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../src/tasks/background-task.interface.js';
 import { parsePrometheusText, type Exposition } from './support/prometheus-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { request } from './support/http.js';
+import { byMsg } from './support/log-lines.js';
 import { waitUntil } from './support/wait-until.js';
 
 /** Runs until aborted, or crashes when the test calls crash(). */
@@ -185,5 +187,65 @@ describe('GET /metrics', () => {
     );
     expect(m.value('worker_leader_fencing_token')).toBeGreaterThan(0);
     expect(m.value('worker_leader_transitions_total', { to: 'leader' })).toBe(1);
+  });
+
+  it('counts clinical-ops filings (not duplicates) and escalations, and the worklist gauges after a sweep', async () => {
+    // Embedded mode: this instance leads, files inbox items and sweeps every 100 ms; stat items are due at once.
+    const t = await startTestApp({
+      env: { SLA_STAT_MS: '1', CLINICAL_OPS_SWEEP_INTERVAL_MS: '100' },
+    });
+    apps.push(t);
+    const post = (id: string, kind: string, priority: string) =>
+      request(`${t.baseUrl}/clinical-ops/inbox`, {
+        method: 'POST',
+        body: { id, kind, priority, patientRef: 'MRN-0042', payload: { note: 'Jane Doe' } },
+      });
+    expect((await post('lab-1', 'lab-result', 'stat')).status).toBe(202);
+    expect((await post('lab-1', 'lab-result', 'stat')).status).toBe(202);
+    expect((await post('ref-1', 'referral', 'routine')).status).toBe(202);
+    await t.logs.waitFor(byMsg('duplicate inbox item dropped'));
+
+    const filed = { kind: 'lab-result', priority: 'stat' };
+    const m = await waitUntil(
+      async () => {
+        const e = await scrape(t);
+        return e.value('worker_inbox_items_escalated_total', filed) === 1 &&
+          e.value('worker_inbox_items_open', { priority: 'routine' }) === 1
+          ? e
+          : undefined;
+      },
+      { what: 'the escalation counted and the worklist gauges set by a sweep', timeoutMs: 20_000 },
+    );
+    expect(m.value('worker_inbox_items_filed_total', filed)).toBe(1); // the duplicate is not counted
+    expect(
+      m.value('worker_inbox_items_filed_total', { kind: 'referral', priority: 'routine' }),
+    ).toBe(1);
+    expect(m.value('worker_inbox_items_filed_total', { kind: 'other', priority: 'stat' })).toBe(
+      undefined,
+    );
+    expect(
+      m.value('worker_inbox_items_escalated_total', { kind: 'referral', priority: 'routine' }),
+    ).toBeUndefined();
+    expect(m.value('worker_inbox_items_open', { priority: 'stat' })).toBe(1);
+    expect(m.value('worker_inbox_items_overdue', { priority: 'stat' })).toBe(1);
+    expect(m.value('worker_inbox_items_overdue', { priority: 'routine' })).toBe(0);
+    expect(m.value('worker_inbox_items_open', { priority: 'urgent' })).toBe(0);
+    // The inbox's consumer lag, reported by the processor's loop (every 5 s): all read and acked.
+    const inbox = { stream: 'clinical-ops.inbox', group: 'clinical-ops' };
+    expect(m.value('worker_consumer_lag', inbox)).toBeDefined();
+    await waitUntil(async () => (await scrape(t)).value('worker_consumer_lag', inbox) === 0, {
+      what: 'the inbox consumer lag at 0',
+      timeoutMs: 20_000,
+    });
+
+    // Resolving the escalated item: the next sweep's gauges show it gone.
+    expect(
+      (await request(`${t.baseUrl}/clinical-ops/items/lab-1/resolve`, { method: 'POST' })).status,
+    ).toBe(200);
+    await waitUntil(
+      async () =>
+        (await scrape(t)).value('worker_inbox_items_open', { priority: 'stat' }) === 0 || undefined,
+      { what: 'worker_inbox_items_open{priority="stat"} back to 0', timeoutMs: 20_000 },
+    );
   });
 });

@@ -154,8 +154,11 @@ describe('MessagePoller with poison messages, patient.message and POST /messages
       error: 'always fails (always)',
       originalId: expect.stringMatching(/^\d+-\d+$/),
       deadLetteredAt: expect.any(String),
+      consumer: 'w1',
     });
     expect(always.fields).toMatchObject({ type: 'test.fail-always', payload: '{}', id: 'always' });
+    // The dead-letter fields are not the message's: a redrive sends back only these.
+    expect(Object.keys(always.fields).sort()).toEqual(['id', 'payload', 'type']);
   });
 
   it('POST /messages: 401 without the token, 400 with field errors, 202 with the entry id', async () => {

@@ -8,6 +8,8 @@ export interface DeadLetter {
   readonly deliveries?: number;
   readonly error?: string;
   readonly deadLetteredAt?: string;
+  /** The consumer (instance) that dead-lettered it. */
+  readonly consumer?: string;
   /** The original entry's fields (type, payload...): patient data, admins only. */
   readonly fields: Readonly<Record<string, string>>;
 }

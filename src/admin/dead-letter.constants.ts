@@ -11,6 +11,8 @@ export const DEAD_LETTER_FIELDS = {
   error: 'error',
   originalId: 'originalId',
   deadLetteredAt: 'deadLetteredAt',
+  /** The consumer that dead-lettered the entry (written by the poller). */
+  consumer: 'consumer',
 } as const;
 
 /** Stripped on redrive: the redriven entry carries only the original fields. */

@@ -21,6 +21,7 @@ export function toDeadLetter(id: string, all: Readonly<Record<string, string>>):
     deliveries: Number.isFinite(deliveries) ? deliveries : undefined,
     error: all[DEAD_LETTER_FIELDS.error],
     deadLetteredAt: all[DEAD_LETTER_FIELDS.deadLetteredAt],
+    consumer: all[DEAD_LETTER_FIELDS.consumer],
     fields: originalFields(all),
   };
 }

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Env } from '../config/env.schema.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { BackgroundTask } from '../tasks/background-task.decorator.js';
 import type { BackgroundTaskHost, TaskContext } from '../tasks/background-task.interface.js';
 import {
@@ -11,13 +12,16 @@ import {
   WORKLIST_STORE,
 } from './clinical-ops.constants.js';
 import { StaleLeaderError } from './clinical-ops.errors.js';
-import { describeIssues, inboxEntrySchema } from './inbox-item.schema.js';
+import { describeIssues, inboxEntrySchema, ITEM_KINDS } from './inbox-item.schema.js';
 import type { InboxEntry, InboxQueue } from './inbox-queue.interface.js';
 import { SlaPolicy } from './sla.policy.js';
 import { SlaSweepService } from './sla-sweep.service.js';
 import type { WorklistStore } from './worklist.interface.js';
 
 type Outcome = 'filed' | 'duplicate' | 'dead-lettered' | 'deleted';
+
+/** How often the run loop reports the inbox's consumer lag to /metrics (one XLEN + XINFO). */
+const LAG_REPORT_INTERVAL_MS = 5_000;
 
 /**
  * The leader-only inbox processor. On the leader it first takes over what its
@@ -29,13 +33,14 @@ type Outcome = 'filed' | 'duplicate' | 'dead-lettered' | 'deleted';
  */
 @BackgroundTask({ name: INBOX_TASK_NAME, leaderOnly: true, critical: true, stallTimeoutMs: 30_000 })
 @Injectable()
-export class ClinicalOpsInboxProcessor implements BackgroundTaskHost {
+export class ClinicalOpsInboxProcessor implements BackgroundTaskHost, OnModuleInit {
   private readonly totals: Record<Outcome, number> = {
     filed: 0,
     duplicate: 0,
     'dead-lettered': 0,
     deleted: 0,
   };
+  private lagReportedAt = 0;
 
   constructor(
     @Inject(INBOX_QUEUE) private readonly queue: InboxQueue,
@@ -43,7 +48,12 @@ export class ClinicalOpsInboxProcessor implements BackgroundTaskHost {
     private readonly sla: SlaPolicy,
     private readonly sweep: SlaSweepService,
     private readonly config: ConfigService<Env, true>,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics?.declareInboxKinds(ITEM_KINDS);
+  }
 
   async start(ctx: TaskContext): Promise<void> {
     const token = tokenOf(ctx);
@@ -78,6 +88,7 @@ export class ClinicalOpsInboxProcessor implements BackgroundTaskHost {
           throw error;
         }
         await this.handleBatch(batch, token, ctx);
+        await this.reportLag(ctx);
       }
     } finally {
       await this.queue.closeReader();
@@ -93,6 +104,23 @@ export class ClinicalOpsInboxProcessor implements BackgroundTaskHost {
       processed: { ...this.totals },
       sweep: this.sweep.status(),
     };
+  }
+
+  /**
+   * The worker_consumer_lag gauge of the inbox (undelivered + pending), at most
+   * every LAG_REPORT_INTERVAL_MS, on the shared command connection. Best effort.
+   */
+  private async reportLag(ctx: TaskContext): Promise<void> {
+    if (!this.metrics || Date.now() - this.lagReportedAt < LAG_REPORT_INTERVAL_MS) return;
+    this.lagReportedAt = Date.now();
+    try {
+      const { pending, lag } = await this.queue.stats();
+      const group = this.config.get('CLINICAL_OPS_GROUP', { infer: true });
+      this.metrics.setConsumerLag(this.queue.stream, group, (lag ?? 0) + pending);
+    } catch (error: unknown) {
+      // An outage is noticed (and reported) by the next read.
+      ctx.logger.debug({ err: error }, 'inbox consumer lag not read');
+    }
   }
 
   /** Handles entries in order; acks those handled. A Redis error or a stale term ends the run. */
@@ -161,6 +189,7 @@ export class ClinicalOpsInboxProcessor implements BackgroundTaskHost {
       ctx.logger.info(log, 'duplicate inbox item dropped');
       return 'duplicate';
     }
+    this.metrics?.itemFiled(item.kind, item.priority);
     ctx.logger.debug({ ...log, dueAt: new Date(dueAt).toISOString() }, 'inbox item filed');
     return 'filed';
   }

@@ -13,6 +13,7 @@ import { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { ClinicalOpsInboxProcessor } from './clinical-ops-inbox.processor.js';
+import { ClinicalOpsStatusContributor } from './clinical-ops-status.contributor.js';
 import { ClinicalOpsController } from './clinical-ops.controller.js';
 import { INBOX_QUEUE, WORKLIST_STORE } from './clinical-ops.constants.js';
 import type { InboxQueue } from './inbox-queue.interface.js';
@@ -71,6 +72,7 @@ import type { WorklistStore } from './worklist.interface.js';
     },
     SlaSweepService,
     ClinicalOpsInboxProcessor,
+    ClinicalOpsStatusContributor,
   ],
 })
 export class ClinicalOpsModule {}

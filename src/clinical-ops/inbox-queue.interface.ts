@@ -4,6 +4,12 @@ export interface InboxEntry {
   fields: Record<string, string> | null;
 }
 
+export interface InboxStats {
+  length: number;
+  pending: number;
+  lag: number | null;
+}
+
 /**
  * The inbox stream as the processor and the HTTP layer use it: one consumer
  * group, read in order. Redis Streams first; an in-memory queue in embedded mode.
@@ -28,8 +34,8 @@ export interface InboxQueue {
   deadLetter(entry: InboxEntry, reason: string): Promise<void>;
   /** Appends an entry (POST /clinical-ops/inbox); returns its id. */
   append(fields: Record<string, string>): Promise<string>;
-  /** Stream length and entries pending in the group. */
-  stats(): Promise<{ length: number; pending: number }>;
+  /** Stream length, entries pending in the group, and entries not yet delivered to it (null: unknown). */
+  stats(): Promise<InboxStats>;
   /** Closes the reader's connection, if any. */
   closeReader(): Promise<void>;
 }

@@ -65,10 +65,11 @@ describe.each(adapters)('%s', (_name, make) => {
 
   it('reads new entries in order, and only once', async () => {
     for (const id of ['a', 'b', 'c']) await queue.append({ id });
+    expect(await queue.stats()).toEqual({ length: 3, pending: 0, lag: 3 });
     expect(ids(await queue.readNew('me', 2, 100, signal))).toEqual(['a', 'b']);
     expect(ids(await queue.readNew('me', 10, 100, signal))).toEqual(['c']);
     expect(await queue.readNew('me', 10, 50, signal)).toEqual([]);
-    expect(await queue.stats()).toEqual({ length: 3, pending: 3 });
+    expect(await queue.stats()).toEqual({ length: 3, pending: 3, lag: 0 });
   });
 
   it("takes over another consumer's pending entries and reads them again in order", async () => {
@@ -81,7 +82,7 @@ describe.each(adapters)('%s', (_name, make) => {
     expect(ids(pending)).toEqual(['a', 'c']);
     expect(ids(await queue.readPending('me', pending[0].entryId, 10))).toEqual(['c']);
     await queue.ack(pending.map((e) => e.entryId));
-    expect(await queue.stats()).toEqual({ length: 3, pending: 0 });
+    expect(await queue.stats()).toEqual({ length: 3, pending: 0, lag: 0 });
   });
 
   it('dead-letters an entry, which is then acked', async () => {
@@ -89,6 +90,6 @@ describe.each(adapters)('%s', (_name, make) => {
     const [entry] = await queue.readNew('me', 1, 100, signal);
     await queue.deadLetter(entry, 'invalid inbox item: kind: wrong');
     await queue.ack([entry.entryId]);
-    expect(await queue.stats()).toEqual({ length: 1, pending: 0 });
+    expect(await queue.stats()).toEqual({ length: 1, pending: 0, lag: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import type { InMemoryStreams } from '../embedded/in-memory-streams.js';
-import type { InboxEntry, InboxQueue } from './inbox-queue.interface.js';
+import type { InboxEntry, InboxQueue, InboxStats } from './inbox-queue.interface.js';
 
 /** The inbox on in-memory streams, for embedded mode (REDIS_URL unset): same group semantics as Redis. */
 export class MemoryInboxQueue implements InboxQueue {
@@ -70,10 +70,11 @@ export class MemoryInboxQueue implements InboxQueue {
     return Promise.resolve(this.streams.add(this.stream, fields));
   }
 
-  stats(): Promise<{ length: number; pending: number }> {
+  stats(): Promise<InboxStats> {
     return Promise.resolve({
       length: this.streams.length(this.stream),
       pending: this.streams.pending(this.stream, this.group).length,
+      lag: this.streams.lag(this.stream, this.group),
     });
   }
 

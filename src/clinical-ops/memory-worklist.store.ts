@@ -1,14 +1,17 @@
 import { pageOf, toRecord, toView, type ItemRecord } from './worklist-item.view.js';
-import type {
-  EscalateResult,
-  EscalationContext,
-  FencedOutcome,
-  FileResult,
-  NewWorklistItem,
-  ResolveResult,
-  WorklistItemView,
-  WorklistPage,
-  WorklistStore,
+import type { ItemPriority } from './inbox-item.schema.js';
+import {
+  emptyPriorityCounts,
+  type EscalateResult,
+  type EscalationContext,
+  type FencedOutcome,
+  type FileResult,
+  type NewWorklistItem,
+  type PriorityCounts,
+  type ResolveResult,
+  type WorklistItemView,
+  type WorklistPage,
+  type WorklistStore,
 } from './worklist.interface.js';
 
 export interface MemoryEscalation {
@@ -109,6 +112,17 @@ export class MemoryWorklistStore implements WorklistStore {
       open: open.length,
       overdue: open.filter((r) => Number(r.dueAtMs) <= now).length,
     });
+  }
+
+  countsByPriority(now: number): Promise<PriorityCounts> {
+    const counts = emptyPriorityCounts();
+    for (const r of this.openRecords()) {
+      const c = counts[r.priority as ItemPriority];
+      if (!c) continue;
+      c.open += 1;
+      if (Number(r.dueAtMs) <= now) c.overdue += 1;
+    }
+    return Promise.resolve(counts);
   }
 
   /** Open records, soonest due first, ties by id (the order of a Redis sorted set). */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
-import type { InboxEntry, InboxQueue } from './inbox-queue.interface.js';
+import type { InboxEntry, InboxQueue, InboxStats } from './inbox-queue.interface.js';
 
 /** The inbox on a Redis Stream with one consumer group; blocking reads on their own connection. */
 export class RedisInboxQueue implements InboxQueue {
@@ -114,15 +114,19 @@ export class RedisInboxQueue implements InboxQueue {
     return id;
   }
 
-  async stats(): Promise<{ length: number; pending: number }> {
-    const [length, pending] = await Promise.all([
+  async stats(): Promise<InboxStats> {
+    const [length, group] = await Promise.all([
       this.redis.xlen(this.stream),
-      this.redis.xpending(this.stream, this.group).then(
-        (reply) => Number((reply as [number | string])[0]),
-        () => 0,
+      this.redis.xinfo('GROUPS', this.stream).then(
+        (reply) => groupInfo(reply, this.group),
+        () => undefined,
       ),
     ]);
-    return { length, pending };
+    return {
+      length,
+      pending: Number(group?.pending ?? 0),
+      lag: typeof group?.lag === 'number' ? group.lag : null,
+    };
   }
 
   async closeReader(): Promise<void> {
@@ -168,4 +172,16 @@ function toFields(flat: string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
   return fields;
+}
+
+/** The named group's entry of an XINFO GROUPS reply (flat field/value lists), if present. */
+function groupInfo(reply: unknown, name: string): Record<string, unknown> | undefined {
+  if (!Array.isArray(reply)) return undefined;
+  for (const flat of reply as unknown[]) {
+    if (!Array.isArray(flat)) continue;
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = flat[i + 1];
+    if (record.name === name) return record;
+  }
+  return undefined;
 }

@@ -3,19 +3,24 @@ import { fencedScript } from '../leader/fenced-script.js';
 import type { FencedWriter } from '../leader/fenced-writer.service.js';
 import { FENCE_KEY, itemKey, OPEN_KEY, UNESCALATED_KEY } from './clinical-ops.constants.js';
 import { pageOf, toRecord, toView, type ItemRecord } from './worklist-item.view.js';
-import type {
-  EscalateResult,
-  EscalationContext,
-  FencedOutcome,
-  FileResult,
-  NewWorklistItem,
-  ResolveResult,
-  WorklistItemView,
-  WorklistPage,
-  WorklistStore,
+import type { ItemPriority } from './inbox-item.schema.js';
+import {
+  emptyPriorityCounts,
+  type EscalateResult,
+  type EscalationContext,
+  type FencedOutcome,
+  type FileResult,
+  type NewWorklistItem,
+  type PriorityCounts,
+  type ResolveResult,
+  type WorklistItemView,
+  type WorklistPage,
+  type WorklistStore,
 } from './worklist.interface.js';
 import { ESCALATE_BODY, FILE_BODY, RESOLVE_SCRIPT } from './worklist.scripts.js';
 
+/** Item hashes read per pipeline when counting by priority. */
+const PRIORITY_READ_CHUNK = 500;
 /** Names the writer in the fenced writer's refusal log line. */
 const WRITER = 'clinical-ops';
 const FILE_SCRIPT = fencedScript(FILE_BODY);
@@ -119,5 +124,25 @@ export class RedisWorklistStore implements WorklistStore {
       this.redis.zcount(OPEN_KEY, '-inf', now),
     ]);
     return { open, overdue };
+  }
+
+  async countsByPriority(now: number): Promise<PriorityCounts> {
+    const counts = emptyPriorityCounts();
+    const flat = await this.redis.zrange(OPEN_KEY, 0, -1, 'WITHSCORES');
+    for (let start = 0; start < flat.length; start += PRIORITY_READ_CHUNK * 2) {
+      const chunk = flat.slice(start, start + PRIORITY_READ_CHUNK * 2);
+      const pipeline = this.redis.pipeline();
+      for (let i = 0; i < chunk.length; i += 2) pipeline.hget(itemKey(chunk[i]), 'priority');
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, priority], n) => {
+        if (error) throw error;
+        const c = counts[priority as ItemPriority];
+        // An item resolved (or removed) between the two reads is no longer open: skip it.
+        if (!c) return;
+        c.open += 1;
+        if (Number(chunk[n * 2 + 1]) <= now) c.overdue += 1;
+      });
+    }
+    return counts;
   }
 }

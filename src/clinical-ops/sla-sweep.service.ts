@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logging.constants.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { TaskSupervisor } from '../tasks/task.supervisor.js';
 import { SLA_SWEEP_NAME, SWEEP_PAGE_SIZE, WORKLIST_STORE } from './clinical-ops.constants.js';
 import type { WorklistStore } from './worklist.interface.js';
@@ -53,6 +55,7 @@ export class SlaSweepService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly scheduler: SchedulerRegistry,
     private readonly config: ConfigService<Env, true>,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.logger = rootLogger.child({ component: 'clinical-ops', sweep: SLA_SWEEP_NAME });
     this.state = {
@@ -131,6 +134,7 @@ export class SlaSweepService implements OnApplicationBootstrap, BeforeApplicatio
             if (result.result === 'escalated') {
               escalated += 1;
               this.logger.info({ itemId: id, stream }, 'overdue item escalated');
+              await this.countEscalation(id);
             }
           } catch (error: unknown) {
             itemFailures += 1;
@@ -163,6 +167,30 @@ export class SlaSweepService implements OnApplicationBootstrap, BeforeApplicatio
       });
       const level = escalated > 0 || outcome !== 'ok' ? 'info' : 'debug';
       this.logger[level]({ outcome, escalated, itemFailures, durationMs }, 'SLA sweep finished');
+    }
+    await this.reportCounts();
+  }
+
+  /** worker_inbox_items_escalated_total: the item's kind and priority are read back. Best effort. */
+  private async countEscalation(id: string): Promise<void> {
+    if (!this.metrics) return;
+    try {
+      const item = await this.store.get(id);
+      if (item) this.metrics.itemEscalated(item.kind, item.priority);
+    } catch (error: unknown) {
+      this.logger.debug({ err: error, itemId: id }, 'escalation not counted in metrics');
+    }
+  }
+
+  /** worker_inbox_items_open / _overdue per priority, after every sweep. Best effort. */
+  private async reportCounts(): Promise<void> {
+    if (!this.metrics) return;
+    try {
+      const counts = await this.store.countsByPriority(Date.now());
+      for (const [priority, c] of Object.entries(counts))
+        this.metrics.setWorklistCounts(priority, c.open, c.overdue);
+    } catch (error: unknown) {
+      this.logger.debug({ err: error }, 'worklist counts not read for metrics');
     }
   }
 }

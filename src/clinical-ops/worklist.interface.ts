@@ -84,4 +84,21 @@ export interface WorklistStore {
   /** Open items, soonest due first. */
   list(offset: number, limit: number): Promise<WorklistPage>;
   counts(now: number): Promise<{ open: number; overdue: number }>;
+  /**
+   * Open and overdue counts per priority (the sweep reports them as metrics).
+   * Reads every open item's priority: O(open items), once per sweep, not per request.
+   */
+  countsByPriority(now: number): Promise<PriorityCounts>;
+}
+
+/** Open and overdue items of each priority. */
+export type PriorityCounts = Record<ItemPriority, { open: number; overdue: number }>;
+
+/** All priorities at zero: where countsByPriority starts counting. */
+export function emptyPriorityCounts(): PriorityCounts {
+  return {
+    stat: { open: 0, overdue: 0 },
+    urgent: { open: 0, overdue: 0 },
+    routine: { open: 0, overdue: 0 },
+  };
 }

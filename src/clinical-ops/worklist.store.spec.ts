@@ -149,4 +149,17 @@ describe.each(adapters)('%s', (_name, make) => {
     });
     expect(await escalations()).toEqual([]);
   });
+
+  it('counts open and overdue items per priority, leaving resolved ones out', async () => {
+    await store.file(item('s1', 0, 'stat'), 1);
+    await store.file(item('s2', 60_000, 'stat'), 1);
+    await store.file(item('u1', 0, 'urgent'), 1);
+    await store.file(item('gone', 0, 'routine'), 1);
+    await store.resolve('gone', T0);
+    expect(await store.countsByPriority(T0 + 1)).toEqual({
+      stat: { open: 2, overdue: 1 },
+      urgent: { open: 1, overdue: 1 },
+      routine: { open: 0, overdue: 0 },
+    });
+  });
 });

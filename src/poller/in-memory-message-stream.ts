@@ -111,6 +111,10 @@ export class InMemoryMessageStream implements MessageStream {
     });
   }
 
+  deadLetterCount(): Promise<number> {
+    return Promise.resolve(this.streams.length(this.dlq));
+  }
+
   /** InMemoryStreams throws "NOGROUP ..." like Redis; map it to the stream's error type. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {

@@ -44,4 +44,6 @@ export interface MessageStream {
   /** Appends an entry; resolves with its id. */
   append(fields: Readonly<Record<string, string>>): Promise<string>;
   lag(signal: AbortSignal): Promise<StreamLag>;
+  /** Entries in this stream's dead-letter stream (`<stream>.dlq`). */
+  deadLetterCount(signal: AbortSignal): Promise<number>;
 }

@@ -15,6 +15,7 @@ import type { MessageStream } from './message-stream.interface.js';
 import { MessagePoller } from './message.poller.js';
 import { MessagesController } from './messages.controller.js';
 import { MESSAGE_STREAM } from './poller.constants.js';
+import { PollerStatusContributor } from './poller-status.contributor.js';
 import { InMemoryMessageStream } from './in-memory-message-stream.js';
 import { RedisMessageStream } from './redis-message-stream.js';
 
@@ -64,6 +65,7 @@ const READ_GRACE_EXTRA_MS = 1_000;
     ApiTokenGuard,
     ClinicalInboxWriter,
     PatientMessageHandler,
+    PollerStatusContributor,
   ],
   exports: [MESSAGE_STREAM],
 })

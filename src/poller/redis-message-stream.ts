@@ -200,6 +200,10 @@ export class RedisMessageStream implements MessageStream {
     };
   }
 
+  async deadLetterCount(signal: AbortSignal): Promise<number> {
+    return raceSignal(this.redis.xlen(this.dlq), signal);
+  }
+
   private async script(
     script: LuaScript,
     operation: string,
