@@ -130,7 +130,13 @@ describeInBrowser('GET /status in headless Chromium', () => {
     expect(await page.locator('#instance-id').innerText()).toBe('pod-a');
     expect(await page.locator('meta[http-equiv="refresh"]').getAttribute('content')).toBe('5');
     const titles = await page.locator('section.contributed h2').allInnerTexts();
-    expect(titles).toEqual(['Leader', 'Stream lag', 'Dead letters']);
+    expect(titles).toEqual([
+      'Leader',
+      'Stream lag',
+      'Message poller',
+      'Clinical ops worklist',
+      'Dead letters',
+    ]);
     const leader = await page.locator('section.contributed').first().innerText();
     expect(leader).toContain('pod-a (leader)');
     expect(leader).toMatch(/fencing token\s+\d+/);
@@ -143,5 +149,59 @@ describeInBrowser('GET /status in headless Chromium', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect((await request(`${t.baseUrl}/health/ready`)).status).toBe(503);
+  });
+});
+
+/** The page as text: tags dropped, whitespace collapsed (`open 1`, `lag 0`). */
+async function statusText(baseUrl: string): Promise<string> {
+  const html = await (
+    await fetch(`${baseUrl}/status`, { signal: AbortSignal.timeout(5_000) })
+  ).text();
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+describe('GET /status sections of the poller and clinical-ops (embedded mode, plain HTTP)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { SLA_STAT_MS: '1', CLINICAL_OPS_SWEEP_INTERVAL_MS: '100' } });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('shows the stream, group, pending, lag and dead letters, and the worklist counts and last sweep', async () => {
+    const res = await request(`${t.baseUrl}/clinical-ops/inbox`, {
+      method: 'POST',
+      body: {
+        id: 'st-1',
+        kind: 'lab-result',
+        priority: 'stat',
+        patientRef: 'MRN-0042',
+        payload: { note: 'Jane Doe' },
+      },
+    });
+    expect(res.status).toBe(202);
+    const text = await waitUntil(
+      async () => {
+        const page = await statusText(t.baseUrl);
+        return /overdue 1 last sweep \S+ last sweep outcome ok/.test(page) ? page : undefined;
+      },
+      { what: 'a sweep that saw the overdue item', timeoutMs: 20_000 },
+    );
+    expect(text).toContain('Message poller');
+    expect(text).toMatch(/stream messages\.inbound \(embedded\) group workers/);
+    expect(text).toMatch(/pending 0 lag 0/);
+    expect(text).toContain('dead letters 0 in messages.inbound.dlq');
+    expect(text).toContain('Clinical ops worklist');
+    expect(text).toMatch(/open 1 overdue 1/);
+    expect(text).toMatch(/last sweep duration \d+ ms/);
+    expect(text).not.toContain('unavailable');
+    expect(text).not.toContain('MRN-0042');
+    expect(text).not.toContain('Jane');
   });
 });
