@@ -109,6 +109,7 @@ describe.each(adapters)('MessageStream contract: %s', (_name, make) => {
     const a = await stream.append({ type: 't', payload: '{}', id: 'x' });
     const b = await stream.append({ type: 't', payload: '{}' });
     const [ea, eb] = await stream.readNew(10, 50, never);
+    expect(await stream.deadLetterCount(never)).toBe(0);
     await stream.ack([a]);
     await stream.deadLetter(eb, {
       reason: 'because',
@@ -120,5 +121,6 @@ describe.each(adapters)('MessageStream contract: %s', (_name, make) => {
     expect(eb.entryId).toBe(b);
     expect((await stream.lag(never)).pending).toBe(0);
     expect((await stream.readOwnPending('0-0', 10)).entries).toEqual([]);
+    expect(await stream.deadLetterCount(never)).toBe(1);
   });
 });
