@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { Logger } from 'pino';
 import { InMemoryStreams } from '../embedded/in-memory-streams.js';
+import { ROOT_LOGGER } from '../logging/logging.constants.js';
 import { RedisConnectionFactory } from './redis-connection.factory.js';
 import { REDIS_CLIENT } from './redis.constants.js';
 import { RedisHealthIndicator } from './redis.indicator.js';
@@ -17,9 +19,16 @@ import { RedisHealthIndicator } from './redis.indicator.js';
     RedisConnectionFactory,
     {
       provide: REDIS_CLIENT,
-      inject: [RedisConnectionFactory],
-      useFactory: (factory: RedisConnectionFactory) =>
-        factory.configured ? factory.create('command') : null,
+      inject: [RedisConnectionFactory, ROOT_LOGGER],
+      useFactory: (factory: RedisConnectionFactory, logger: Logger) => {
+        if (factory.configured) return factory.create('command');
+        logger.warn(
+          { mode: 'embedded' },
+          'REDIS_URL is not set: embedded mode. Streams, worklist and leader lease live in this process only: ' +
+            'run ONE instance, and expect every message and item to be lost on exit',
+        );
+        return null;
+      },
     },
     RedisHealthIndicator,
     { provide: InMemoryStreams, useFactory: () => new InMemoryStreams() },
