@@ -14,9 +14,6 @@ import { PollerLoopRunner } from './poller-loop.runner.js';
 import { pollerSettings, type PollerSettings } from './poller.settings.js';
 import { PollerStats } from './poller.stats.js';
 
-const EMBEDDED_WARNING =
-  'REDIS_URL is not set: embedded mode, messages are kept in process memory only and lost on restart';
-
 /**
  * The message poller: one consumer (named INSTANCE_ID) of the group on every
  * replica, supervised as the critical task `message-poller`.
@@ -38,7 +35,6 @@ export class MessagePoller implements BackgroundTaskHost {
   private readonly stats = new PollerStats();
   private readonly logger: Logger;
   private current: PollerLoopRunner | undefined;
-  private warnedEmbedded = false;
 
   constructor(
     @Inject(MESSAGE_STREAM) private readonly stream: MessageStream,
@@ -52,10 +48,7 @@ export class MessagePoller implements BackgroundTaskHost {
   }
 
   async start(ctx: TaskContext): Promise<void> {
-    if (this.stream.kind === 'memory' && !this.warnedEmbedded) {
-      ctx.logger.warn(EMBEDDED_WARNING);
-      this.warnedEmbedded = true;
-    }
+    // Embedded mode (stream kind `memory`) is announced once, app-wide, by RedisModule.
     // Fails fast while Redis is down; the supervisor backs off and starts again.
     await this.stream.ensureGroup();
     this.metrics?.declareMessageTypes(this.handlers.types());
