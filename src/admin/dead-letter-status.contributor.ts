@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { StatusSectionRegistry } from '../status/status-section.registry.js';
 import type { StatusRow, StatusSection } from '../status/status-section.interface.js';
-import { deadLetterStreamOf } from './dead-letter.constants.js';
+import { deadLetterStreamOf } from '../streams/dead-letter.format.js';
 import { DeadLetterService } from './dead-letter.service.js';
 
 /** Adds "Dead letters" (entries per dead-letter stream) to GET /status. Counts only. */

@@ -1,5 +1,5 @@
 import type { DeadLetter } from './dead-letter-store.interface.js';
-import { DEAD_LETTER_FIELD_NAMES, DEAD_LETTER_FIELDS } from './dead-letter.constants.js';
+import { DEAD_LETTER_FIELD_NAMES, DEAD_LETTER_FIELDS } from '../streams/dead-letter.format.js';
 
 /** The original entry's fields: everything but the dead-letter fields. */
 export function originalFields(all: Readonly<Record<string, string>>): Record<string, string> {

@@ -4,7 +4,7 @@ import type {
   DeadLetterStore,
   RedriveResult,
 } from './dead-letter-store.interface.js';
-import { deadLetterStreamOf } from './dead-letter.constants.js';
+import { deadLetterStreamOf } from '../streams/dead-letter.format.js';
 import { originalFields, toDeadLetter } from './dead-letter.mapper.js';
 
 /**

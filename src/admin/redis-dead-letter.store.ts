@@ -5,11 +5,8 @@ import type {
   DeadLetterStore,
   RedriveResult,
 } from './dead-letter-store.interface.js';
-import {
-  DEAD_LETTER_FIELD_NAMES,
-  REDRIVE_BATCH,
-  deadLetterStreamOf,
-} from './dead-letter.constants.js';
+import { DEAD_LETTER_FIELD_NAMES, deadLetterStreamOf } from '../streams/dead-letter.format.js';
+import { REDRIVE_BATCH } from './dead-letter.constants.js';
 import { toDeadLetter } from './dead-letter.mapper.js';
 
 /**

@@ -2,13 +2,11 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
 import { ApiTokenGuard } from '../auth/api-token.guard.js';
 import type { Env } from '../config/env.schema.js';
 import { InMemoryStreams } from '../embedded/in-memory-streams.js';
 import { FencedWriter } from '../leader/fenced-writer.service.js';
 import { LeaderModule } from '../leader/leader.module.js';
-import { ROOT_LOGGER } from '../logging/logging.constants.js';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
 import { REDIS_CLIENT } from '../redis/redis.constants.js';
 import { TasksModule } from '../tasks/tasks.module.js';
@@ -38,15 +36,10 @@ import type { WorklistStore } from './worklist.interface.js';
     SlaPolicy,
     {
       provide: WORKLIST_STORE,
-      inject: [REDIS_CLIENT, FencedWriter, ROOT_LOGGER],
-      useFactory: (redis: Redis | null, writer: FencedWriter, logger: Logger): WorklistStore => {
-        if (redis) return new RedisWorklistStore(redis, writer);
-        logger.warn(
-          { component: 'clinical-ops' },
-          'REDIS_URL is not set: the worklist and inbox live in memory and are lost on restart',
-        );
-        return new MemoryWorklistStore();
-      },
+      inject: [REDIS_CLIENT, FencedWriter],
+      // Embedded mode (warned about once, by RedisModule): the worklist lives in memory.
+      useFactory: (redis: Redis | null, writer: FencedWriter): WorklistStore =>
+        redis ? new RedisWorklistStore(redis, writer) : new MemoryWorklistStore(),
     },
     {
       provide: INBOX_QUEUE,

@@ -1,4 +1,5 @@
 import type { InMemoryStreams } from '../embedded/in-memory-streams.js';
+import { deadLetterRecord, deadLetterStreamOf } from '../streams/dead-letter.format.js';
 import type { InboxEntry, InboxQueue, InboxStats } from './inbox-queue.interface.js';
 
 /** The inbox on in-memory streams, for embedded mode (REDIS_URL unset): same group semantics as Redis. */
@@ -57,12 +58,12 @@ export class MemoryInboxQueue implements InboxQueue {
   }
 
   deadLetter(entry: InboxEntry, reason: string): Promise<void> {
-    this.streams.add(`${this.stream}.dlq`, {
-      ...entry.fields,
-      reason,
-      originalEntryId: entry.entryId,
-      group: this.group,
-    });
+    // Invalid items are dead-lettered at first sight, hence one delivery.
+    const info = { reason, deliveryCount: 1, consumer: this.group };
+    this.streams.add(
+      deadLetterStreamOf(this.stream),
+      deadLetterRecord(entry.fields, entry.entryId, info),
+    );
     return Promise.resolve();
   }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisConnectionFactory } from '../redis/redis-connection.factory.js';
 import type { InboxEntry, InboxQueue, InboxStats } from './inbox-queue.interface.js';
+import { deadLetterFields, deadLetterStreamOf } from '../streams/dead-letter.format.js';
 
 /** The inbox on a Redis Stream with one consumer group; blocking reads on their own connection. */
 export class RedisInboxQueue implements InboxQueue {
@@ -95,17 +96,13 @@ export class RedisInboxQueue implements InboxQueue {
 
   async deadLetter(entry: InboxEntry, reason: string): Promise<void> {
     const fields = Object.entries(entry.fields ?? {}).flat();
-    await this.redis.xadd(
-      `${this.stream}.dlq`,
-      '*',
-      ...fields,
-      'reason',
+    // Invalid items are dead-lettered at first sight, hence one delivery.
+    const extra = deadLetterFields(entry.entryId, {
       reason,
-      'originalEntryId',
-      entry.entryId,
-      'group',
-      this.group,
-    );
+      deliveryCount: 1,
+      consumer: this.group,
+    });
+    await this.redis.xadd(deadLetterStreamOf(this.stream), '*', ...fields, ...extra);
   }
 
   async append(fields: Record<string, string>): Promise<string> {

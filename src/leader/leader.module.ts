@@ -21,10 +21,8 @@ function createLeaseStore(
 ): LeaseStore {
   const logger = rootLogger.child({ component: 'leader' });
   const leaseMs = config.get('LEADER_LEASE_MS', { infer: true });
-  if (!factory.configured) {
-    logger.warn('REDIS_URL is not set: in-memory lease, this single instance is always the leader');
-    return new MemoryLeaseStore(leaseMs);
-  }
+  // Embedded mode (warned about once, by RedisModule): the single instance always leads.
+  if (!factory.configured) return new MemoryLeaseStore(leaseMs);
   return new RedisLeaseStore({
     // Its own coordination connection: a renew never waits behind other modules' commands.
     redis: factory.create('leader', 'command'),

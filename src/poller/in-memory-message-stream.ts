@@ -1,8 +1,9 @@
 import type { InMemoryStreams, MemoryDelivery } from '../embedded/in-memory-streams.js';
 import type { MessageStream } from './message-stream.interface.js';
-import { deadLetterFields, deadLetterStreamOf } from './poller.constants.js';
+import { deadLetterRecord, deadLetterStreamOf } from '../streams/dead-letter.format.js';
 import { StreamGroupMissingError } from './poller.errors.js';
-import type { DeadLetterInfo, StreamEntry, StreamLag } from './stream-entry.interface.js';
+import type { DeadLetterInfo } from '../streams/dead-letter.format.js';
+import type { StreamEntry, StreamLag } from './stream-entry.interface.js';
 
 export interface InMemoryMessageStreamOptions {
   stream: string;
@@ -89,10 +90,7 @@ export class InMemoryMessageStream implements MessageStream {
   }
 
   deadLetter(entry: StreamEntry, info: DeadLetterInfo): Promise<void> {
-    const fields: Record<string, string> = { ...entry.fields };
-    const extra = deadLetterFields(entry.entryId, info);
-    for (let k = 0; k + 1 < extra.length; k += 2) fields[extra[k]] = extra[k + 1];
-    this.streams.add(this.dlq, fields);
+    this.streams.add(this.dlq, deadLetterRecord(entry.fields, entry.entryId, info));
     return this.ack([entry.entryId]);
   }
 

@@ -1,4 +1,5 @@
-import type { DeadLetterInfo, StreamEntry, StreamLag } from './stream-entry.interface.js';
+import type { DeadLetterInfo } from '../streams/dead-letter.format.js';
+import type { StreamEntry, StreamLag } from './stream-entry.interface.js';
 
 /**
  * The stream the poller consumes, as one consumer of one group. Redis Streams

@@ -2,7 +2,8 @@ import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common'
 import { StatusSectionRegistry } from '../status/status-section.registry.js';
 import type { StatusSection } from '../status/status-section.interface.js';
 import type { MessageStream } from './message-stream.interface.js';
-import { MESSAGE_STREAM, deadLetterStreamOf } from './poller.constants.js';
+import { deadLetterStreamOf } from '../streams/dead-letter.format.js';
+import { MESSAGE_STREAM } from './poller.constants.js';
 
 /** "Message poller" on GET /status: the stream, its group's pending and lag, its dead letters. Counts only. */
 @Injectable()

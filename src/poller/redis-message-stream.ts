@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { MessageStream } from './message-stream.interface.js';
-import { deadLetterFields, deadLetterStreamOf } from './poller.constants.js';
+import { deadLetterFields, deadLetterStreamOf } from '../streams/dead-letter.format.js';
 import { StreamUnavailableError } from './poller.errors.js';
 import { mapRedisError } from './redis-stream.errors.js';
 import { toEntries, type RawEntry } from './redis-stream.parse.js';
 import { AUTOCLAIM, CLAIM, DEAD_LETTER, READ_OWN_PENDING } from './redis-stream.scripts.js';
 import { LuaScript } from './lua-script.js';
-import type { DeadLetterInfo, StreamEntry, StreamLag } from './stream-entry.interface.js';
+import type { DeadLetterInfo } from '../streams/dead-letter.format.js';
+import type { StreamEntry, StreamLag } from './stream-entry.interface.js';
 
 export interface RedisMessageStreamOptions {
   stream: string;

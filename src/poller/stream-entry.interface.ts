@@ -6,14 +6,6 @@ export interface StreamEntry {
   readonly deliveryCount: number;
 }
 
-/** What goes with an entry into the dead-letter stream. */
-export interface DeadLetterInfo {
-  readonly reason: string;
-  readonly deliveryCount: number;
-  readonly lastError?: string;
-  readonly consumer: string;
-}
-
 /** Consumer lag as /health shows it. */
 export interface StreamLag {
   readonly stream: string;
