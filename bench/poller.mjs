@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
 const RATE = 1_000;
 const LATENCY_SECONDS = 10;
-// The poller's settings for the run (everything else at its default).
+// The poller's settings for the run: the defaults, overridable to explore.
 const POLLER_ENV = {
   POLLER_BATCH_SIZE: process.env.BENCH_POLLER_BATCH_SIZE ?? '500',
   POLLER_CONCURRENCY: process.env.BENCH_POLLER_CONCURRENCY ?? '64',

@@ -63,9 +63,9 @@ export const envSchema = z
 
     POLLER_STREAM: streamName('messages.inbound'),
     POLLER_GROUP: streamName('workers'),
-    POLLER_BATCH_SIZE: int(200, 1, 10_000),
+    POLLER_BATCH_SIZE: int(500, 1, 10_000),
     POLLER_BLOCK_MS: positiveMs(2_000),
-    POLLER_CONCURRENCY: int(32, 1, 10_000),
+    POLLER_CONCURRENCY: int(64, 1, 10_000),
     POLLER_MAX_DELIVERIES: int(5, 1, 1_000),
     POLLER_VISIBILITY_TIMEOUT_MS: positiveMs(30_000),
     POLLER_RETRY_BACKOFF_MS: positiveMs(1_000),
