@@ -81,7 +81,8 @@ export class TaskSupervisor
     const deadline = AbortSignal.timeout(budgetMs);
     // One listener per task on the shared deadline: bounded, not a leak (Node warns past 10).
     setMaxListeners(0, deadline);
-    // Leader-only tasks first, so the leader can release its lease after they stopped.
+    // All at once: the leader-election task itself waits for the leader-only tasks
+    // (leadershipLost) before it releases the lease, which keeps the order that matters.
     const stopped = await Promise.all(
       [...this.runners.values()].map(async (runner) => ({
         name: runner.name,
