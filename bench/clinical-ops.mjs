@@ -5,44 +5,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { freePort, startRedis } from './support.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 20_000);
 const INBOX = 'clinical-ops.inbox';
 const PRIORITIES = ['stat', 'urgent', 'routine'];
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function startRedis(port) {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    if (out.includes('Ready to accept connections')) break;
-  }
-  child.stdout.resume();
-  return child;
-}
 
 /** Polls `probe` every 20 ms; returns ms since `from` when it holds. */
 async function until(probe, from, timeoutMs = 300_000) {
@@ -53,9 +25,8 @@ async function until(probe, from, timeoutMs = 300_000) {
   throw new Error('timed out');
 }
 
-const redisPort = await freePort();
-const redisServer = await startRedis(redisPort);
-const redis = new Redis(`redis://127.0.0.1:${redisPort}`);
+const redisServer = await startRedis();
+const redis = new Redis(redisServer.url);
 let app;
 try {
   for (let from = 0; from < ITEMS; from += 5_000) {
@@ -90,7 +61,7 @@ try {
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(await freePort()),
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_URL: redisServer.url,
       INSTANCE_ID: 'bench-1',
       SLA_STAT_MS: '1',
       SLA_URGENT_MS: '1',
@@ -126,5 +97,5 @@ try {
   app?.kill('SIGKILL');
   if (app) await once(app, 'exit');
   redis.disconnect();
-  redisServer.kill('SIGKILL');
+  redisServer.child.kill('SIGKILL');
 }

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startRedis } from './support.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = resolve(ROOT, 'test/fixtures/app-with-leader-probe.mjs');
@@ -22,17 +22,6 @@ const TIMINGS = {
 const LEASE_MS = Number(TIMINGS.LEADER_LEASE_MS);
 const RETRY_MS = Number(TIMINGS.LEADER_RETRY_INTERVAL_MS);
 const INSTANCES = 3;
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** A child process whose JSON log lines can be awaited. */
 class Proc {
@@ -95,27 +84,6 @@ class Proc {
     );
     return this.running && last?.msg === 'leadership acquired';
   }
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  await new Promise((done, fail) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        child.stdout.resume();
-        done();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child };
 }
 
 let spawned = 0;

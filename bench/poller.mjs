@@ -4,12 +4,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { freePort, startRedis } from './support.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_MESSAGES ?? 200_000);
@@ -22,30 +22,6 @@ const POLLER_ENV = {
 };
 const wallNow = () => performance.timeOrigin + performance.now();
 const log = (...args) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.includes('Ready to accept connections')) break;
-  }
-  child.stdout.resume();
-  return { child, url: `redis://127.0.0.1:${port}`, port };
-}
 
 /** Spawns a node script; resolves JSON lines of its stdout through `onJson`. */
 function spawnNode(script, args, env, onJson) {
