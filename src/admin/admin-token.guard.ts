@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   Injectable,
   NotFoundException,
@@ -7,6 +6,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { matchesToken, tokenDigest } from '../auth/token-digest.js';
 import type { Env } from '../config/env.schema.js';
 
 /** What the guard reads of the request (express is not a typed dependency here). */
@@ -19,9 +19,8 @@ interface HttpRequestLike {
 /**
  * The admin API exists only when ADMIN_TOKEN is set: otherwise every /admin
  * route answers 404 exactly as an unknown route does. With it set, a request
- * needs `Authorization: Bearer <ADMIN_TOKEN>` (401 otherwise). Both sides are
- * hashed to SHA-256 first so timingSafeEqual compares equal-length buffers and
- * neither the content nor the length of the token leaks through timing.
+ * needs `Authorization: Bearer <ADMIN_TOKEN>` (401 otherwise), compared in
+ * constant time (matchesToken).
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -29,7 +28,7 @@ export class AdminTokenGuard implements CanActivate {
 
   constructor(config: ConfigService<Env, true>) {
     const token = config.get('ADMIN_TOKEN', { infer: true });
-    this.expected = token === undefined ? undefined : digest(token);
+    this.expected = token === undefined ? undefined : tokenDigest(token);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -38,13 +37,9 @@ export class AdminTokenGuard implements CanActivate {
       throw new NotFoundException(`Cannot ${req.method} ${req.url.split('?')[0]}`);
     }
     const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
+    if (!match || !matchesToken(match[1], this.expected)) {
       throw new UnauthorizedException('admin token missing or wrong');
     }
     return true;
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   Injectable,
   UnauthorizedException,
@@ -8,8 +7,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage } from 'node:http';
 import type { Env } from '../config/env.schema.js';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+import { matchesToken, tokenDigest } from './token-digest.js';
 
 /**
  * When API_TOKEN is set, requires `Authorization: Bearer <API_TOKEN>` (401
@@ -21,15 +19,14 @@ export class ApiTokenGuard implements CanActivate {
 
   constructor(config: ConfigService<Env, true>) {
     const token = config.get('API_TOKEN', { infer: true });
-    this.expected = token === undefined ? undefined : digest(token);
+    this.expected = token === undefined ? undefined : tokenDigest(token);
   }
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) return true;
     const header = context.switchToHttp().getRequest<IncomingMessage>().headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    // Hashing both sides makes the comparison constant-time whatever the lengths.
-    if (!match || !timingSafeEqual(digest(match[1].trim()), this.expected))
+    if (!match || !matchesToken(match[1].trim(), this.expected))
       throw new UnauthorizedException('missing or invalid bearer token');
     return true;
   }
